@@ -1,0 +1,19 @@
+"""API authentication: the browser session (with CSRF) or a bearer token."""
+
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        from .models import ApiToken
+
+        found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api_auth = [SessionAuth(), TokenAuth()]

@@ -1,0 +1,90 @@
+"""The JSON API, assembled from each app's router. OpenAPI docs at /api/docs."""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from accounts.auth import api_auth
+from urbangrid.errors import DomainError
+
+api = NinjaAPI(
+    title="UrbanGrid API",
+    version="1",
+    description="城市网格化管理 — geography, catalogue, components, cases and more.",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    body = {"detail": exc.message}
+    if exc.details is not None:
+        body["errors"] = exc.details
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    messages = []
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+        messages.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    return api.create_response(
+        request, {"detail": "; ".join(messages) or "invalid input", "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request, exc: DjangoValidationError):
+    return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "permission denied"}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "authentication required"}, status=401)
+
+
+@api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _mount_routers():
+    """Each app that has an API exposes `router` in its api.py; mounted under its app name."""
+    from importlib import import_module
+
+    for app, prefix in [
+        ("accounts", "/accounts/"),
+        ("geo", "/geo/"),
+        ("catalog", "/catalog/"),
+        ("assets", "/assets/"),
+        ("cases", "/cases/"),
+        ("patrol", "/patrol/"),
+        ("evaluation", "/evaluation/"),
+        ("contract", "/contract/"),
+    ]:
+        try:
+            module = import_module(f"{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.api":
+                raise
+            continue
+        api.add_router(prefix, module.router)
+
+
+_mount_routers()
