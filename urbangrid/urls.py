@@ -15,7 +15,13 @@ urlpatterns = [
 ]
 
 # The faces people use and the Open311 API mount their own urls.py when they have one.
-for app, prefix in [("open311", "open311/"), ("mobile", "m/"), ("centre", "")]:
+for app, prefix in [
+    ("open311", "open311/"),
+    ("mobile", "m/"),
+    ("evaluation", "evaluation/"),
+    ("contract", "contract/"),
+    ("centre", ""),
+]:
     try:
         import_module(f"{app}.urls")
     except ModuleNotFoundError as exc:
