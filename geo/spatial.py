@@ -41,7 +41,7 @@ _MANY = -2  # several candidates: ask the STRtree
 # -3 - k: one candidate, grid k, that does not cover the whole cell: test that polygon only.
 
 _MARGIN = 1e-9  # degrees (~0.1 mm); floating-point error in the cell arithmetic is ~1e-14
-_MAX_CELLS = 4_000_000
+_MAX_CELLS = 6_000_000
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,9 @@ class GridIndex:
         bounds = shapely.bounds(self.polygons)
         minx, miny = bounds[:, 0].min(), bounds[:, 1].min()
         maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
-        # About four cells across a typical grid, so most cells lie inside one grid.
-        dx = float(np.median(bounds[:, 2] - bounds[:, 0])) / 4 or (maxx - minx) / 64 or 1e-3
-        dy = float(np.median(bounds[:, 3] - bounds[:, 1])) / 4 or (maxy - miny) / 64 or 1e-3
+        # About six cells across a typical grid, so most cells lie inside one grid.
+        dx = float(np.median(bounds[:, 2] - bounds[:, 0])) / 6 or (maxx - minx) / 64 or 1e-3
+        dy = float(np.median(bounds[:, 3] - bounds[:, 1])) / 6 or (maxy - miny) / 64 or 1e-3
         while ((maxx - minx) / dx + 3) * ((maxy - miny) / dy + 3) > _MAX_CELLS:
             dx, dy = dx * 1.5, dy * 1.5
         # An odd offset so lattice lines rarely fall on grid edges.
@@ -112,13 +112,19 @@ class GridIndex:
         cells[count == 0] = _OUTSIDE
         single_y, single_x = np.nonzero(count == 1)
         candidate = (total[single_y, single_x] - 1).astype(np.int64)
-        boxes = shapely.box(
-            x0 + single_x * dx - _MARGIN,
-            y0 + single_y * dy - _MARGIN,
-            x0 + (single_x + 1) * dx + _MARGIN,
-            y0 + (single_y + 1) * dy + _MARGIN,
+        cell_minx, cell_maxx = x0 + single_x * dx - _MARGIN, x0 + (single_x + 1) * dx + _MARGIN
+        cell_miny, cell_maxy = y0 + single_y * dy - _MARGIN, y0 + (single_y + 1) * dy + _MARGIN
+        # A rectangle covers a cell when its bounds hold the cell's: no geometry needed.
+        rectangle = _axis_aligned_rectangles(self.polygons, bounds)[candidate]
+        b = bounds[candidate]
+        covered = (
+            (b[:, 0] <= cell_minx) & (b[:, 1] <= cell_miny) & (b[:, 2] >= cell_maxx) & (b[:, 3] >= cell_maxy)
         )
-        covered = shapely.covers(self.polygons[candidate], boxes)
+        covered &= rectangle
+        other = ~rectangle
+        if other.any():
+            boxes = shapely.box(cell_minx[other], cell_miny[other], cell_maxx[other], cell_maxy[other])
+            covered[other] = shapely.covers(self.polygons[candidate[other]], boxes)
         cells[single_y, single_x] = np.where(covered, candidate, -3 - candidate).astype(np.int32)
         self.cells = cells
 
@@ -174,6 +180,29 @@ class GridIndex:
             found = best != np.iinfo(np.int64).max
             result[at[found]] = best[found]
         return result
+
+
+def _axis_aligned_rectangles(polygons, bounds) -> np.ndarray:
+    """True for polygons that are exactly their bounding box (every vertex on a bbox corner)."""
+    result = np.zeros(len(polygons), dtype=bool)
+    simple = (shapely.get_type_id(polygons) == 3) & (shapely.get_num_coordinates(polygons) == 5)
+    simple &= shapely.get_num_interior_rings(polygons) == 0
+    at = np.nonzero(simple)[0]
+    if len(at) == 0:
+        return result
+    coords = shapely.get_coordinates(polygons[at]).reshape(-1, 5, 2)
+    b = bounds[at][:, None, :]
+    on_x = (coords[:, :, 0] == b[:, :, 0]) | (coords[:, :, 0] == b[:, :, 2])
+    on_y = (coords[:, :, 1] == b[:, :, 1]) | (coords[:, :, 1] == b[:, :, 3])
+    box_area = (bounds[at, 2] - bounds[at, 0]) * (bounds[at, 3] - bounds[at, 1])
+    # Corners only, and the full area (rules out a degenerate or self-crossing ring).
+    exact = (
+        on_x.all(axis=1)
+        & on_y.all(axis=1)
+        & np.isclose(shapely.area(polygons[at]), box_area, rtol=1e-9, atol=0)
+    )
+    result[at] = exact & (box_area > 0)
+    return result
 
 
 # -- the per-process index ----------------------------------------------------------------------
