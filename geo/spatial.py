@@ -140,11 +140,10 @@ class GridIndex:
         state = self.cells.item(int(fy), int(fx))
         if state >= 0 or state == _OUTSIDE:
             return state
-        point = shapely.Point(lon, lat)
         if state <= -3:
             candidate = -3 - state
-            return candidate if self.polygons[candidate].intersects(point) else -1
-        found = self.tree.query(point, predicate="intersects")
+            return candidate if shapely.intersects_xy(self.polygons[candidate], lon, lat) else -1
+        found = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
         return int(found.min()) if len(found) else -1
 
     def indices_of(self, lons, lats) -> np.ndarray:
@@ -209,7 +208,7 @@ def _axis_aligned_rectangles(polygons, bounds) -> np.ndarray:
 
 _lock = threading.Lock()
 _index: GridIndex | None = None
-_checked_at = 0.0
+_next_check_at = 0.0  # time.monotonic() after which the GridVersion row is read again
 _force = False
 
 
@@ -238,19 +237,18 @@ def _check_interval() -> float:
 
 def get_index() -> GridIndex:
     """The current index, rebuilt if the grids changed (checked at most every few seconds)."""
-    global _index, _checked_at, _force
+    global _index, _next_check_at, _force
     index = _index
-    now = time.monotonic()
-    if index is not None and not _force and now - _checked_at < _check_interval():
+    if index is not None and not _force and time.monotonic() < _next_check_at:
         return index
     with _lock:
-        if _index is not None and not _force and now - _checked_at < _check_interval():
+        if _index is not None and not _force and time.monotonic() < _next_check_at:
             return _index
         version = _current_version()
         if _index is None or _force or version != _index.version:
             _force = False
             _index = GridIndex(version, _load_rows())
-        _checked_at = time.monotonic()
+        _next_check_at = time.monotonic() + _check_interval()
         return _index
 
 
