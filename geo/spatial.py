@@ -80,11 +80,17 @@ class GridIndex:
             self.dx = self.dy = 1.0
             return
         bounds = shapely.bounds(self.polygons)
-        minx, miny = bounds[:, 0].min(), bounds[:, 1].min()
-        maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
+        usable = ~np.isnan(bounds).any(axis=1)  # empty geometries have no bounds and hold no point
+        if not usable.any():
+            self.cells = np.full((1, 1), _OUTSIDE, dtype=np.int32)
+            self.x0 = self.y0 = 0.0
+            self.dx = self.dy = 1.0
+            return
+        minx, miny = bounds[usable, 0].min(), bounds[usable, 1].min()
+        maxx, maxy = bounds[usable, 2].max(), bounds[usable, 3].max()
         # About six cells across a typical grid, so most cells lie inside one grid.
-        dx = float(np.median(bounds[:, 2] - bounds[:, 0])) / 6 or (maxx - minx) / 64 or 1e-3
-        dy = float(np.median(bounds[:, 3] - bounds[:, 1])) / 6 or (maxy - miny) / 64 or 1e-3
+        dx = float(np.median(bounds[usable, 2] - bounds[usable, 0])) / 6 or (maxx - minx) / 64 or 1e-3
+        dy = float(np.median(bounds[usable, 3] - bounds[usable, 1])) / 6 or (maxy - miny) / 64 or 1e-3
         while ((maxx - minx) / dx + 3) * ((maxy - miny) / dy + 3) > _MAX_CELLS:
             dx, dy = dx * 1.5, dy * 1.5
         # An odd offset so lattice lines rarely fall on grid edges.
@@ -95,15 +101,17 @@ class GridIndex:
 
         # Cells touched by each grid's (widened) bounding box, counted with a 2-D difference array;
         # summing index+1 the same way names the candidate where exactly one box touches a cell.
+        bounds = np.where(usable[:, None], bounds, [minx, miny, minx, miny])  # placeholders, weight 0
         ix0 = np.floor((bounds[:, 0] - 2 * _MARGIN - x0) / dx).astype(np.int64)
         iy0 = np.floor((bounds[:, 1] - 2 * _MARGIN - y0) / dy).astype(np.int64)
         ix1 = np.floor((bounds[:, 2] + 2 * _MARGIN - x0) / dx).astype(np.int64) + 1
         iy1 = np.floor((bounds[:, 3] + 2 * _MARGIN - y0) / dy).astype(np.int64) + 1
         count = np.zeros((ny + 1, nx + 1), dtype=np.int32)
         total = np.zeros((ny + 1, nx + 1), dtype=np.int64)
-        weight = np.arange(1, n + 1, dtype=np.int64)
+        weight = np.where(usable, np.arange(1, n + 1, dtype=np.int64), 0)
+        ones = usable.astype(np.int32)
         for ys, xs, sign in ((iy0, ix0, 1), (iy0, ix1, -1), (iy1, ix0, -1), (iy1, ix1, 1)):
-            np.add.at(count, (ys, xs), sign)
+            np.add.at(count, (ys, xs), sign * ones)
             np.add.at(total, (ys, xs), sign * weight)
         count = count.cumsum(0).cumsum(1)[:ny, :nx]
         total = total.cumsum(0).cumsum(1)[:ny, :nx]
