@@ -5,6 +5,7 @@ the import_grids command. Handlers only parse and translate; the lookups live in
 """
 
 import json
+from typing import Literal
 
 import shapely
 from django.db.models import Count
@@ -15,6 +16,7 @@ from ninja import Query, Router, Schema
 from urbangrid.errors import DomainError, NotFound
 
 from .codes import normalize_unit_grid_code
+from .coords import gcj02_to_wgs84
 from .models import Community, District, ResponsibilityGrid, Street, UnitGrid
 from .spatial import locate
 
@@ -30,7 +32,7 @@ class AreaRef(Schema):
 
 
 class LocateOut(Schema):
-    lon: float
+    lon: float  # WGS84, converted when the request was in GCJ-02
     lat: float
     unit_grid: AreaRef
     area_class: str
@@ -95,8 +97,12 @@ def _geometry(area):
     return json.loads(shapely.to_geojson(area.shape)) if area.geometry_wkb else None
 
 
-@router.get("/locate", response=LocateOut, summary="The unit grid at a WGS84 point")
-def locate_point(request, lon: float, lat: float):
+@router.get(
+    "/locate", response=LocateOut, summary="The unit grid at a point (WGS84, or GCJ-02 with crs=gcj02)"
+)
+def locate_point(request, lon: float, lat: float, crs: Literal["wgs84", "gcj02"] = "wgs84"):
+    if crs == "gcj02":
+        lon, lat = gcj02_to_wgs84(lon, lat)
     hit = locate(lon, lat)
     if hit is None:
         raise NotFound(_("该位置不在本区网格范围内（经度%(lon)s，纬度%(lat)s）") % {"lon": lon, "lat": lat})

@@ -121,3 +121,14 @@ def test_street_boundaries_as_geojson(alice, client):
     assert [f["properties"] for f in body["features"]] == [
         {"code": "530114001", "name": "龙城街道", "demo_boundary": False}
     ]
+
+
+def test_locate_accepts_gcj02_from_chinese_map_sdks(alice, client):
+    from geo.coords import wgs84_to_gcj02
+
+    lon, lat = wgs84_to_gcj02(102.8535, 24.8805)
+    body = client.get("/api/geo/locate", {"lon": lon, "lat": lat, "crs": "gcj02"}).json()
+    assert body["unit_grid"]["code"] == "530114001002004"
+    assert (round(body["lon"], 6), round(body["lat"], 6)) == (102.8535, 24.8805)
+    # The same numbers read as WGS84 are hundreds of metres away, outside the small town.
+    assert client.get("/api/geo/locate", {"lon": lon, "lat": lat}).status_code == 404
