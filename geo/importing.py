@@ -112,6 +112,7 @@ class AreaImport:
         self.items: dict[str, list[Item]] = {level: [] for level in LEVELS}
         self._checked = False
         self._stored_codes: dict[str, set] = {}
+        self._file_codes: dict[str, set] = {level: set() for level in LEVELS}
 
     def problem(self, index, code, message):
         self.problems.append(Problem(index, code, message))
@@ -181,6 +182,7 @@ class AreaImport:
         ok = True
         try:
             code = NORMALIZE[level](raw_code)
+            self._file_codes[level].add(code)  # a parent with other problems is still "in the file"
         except DomainError as exc:
             self.problem(index, raw_text, exc.message)
             code, ok = raw_text, False
@@ -273,7 +275,7 @@ class AreaImport:
             self._stored_codes[level] = set(MODEL[level].objects.values_list("code", flat=True))
         for level in LEVELS[1:]:
             parent = PARENT[level]
-            known = self._stored_codes[parent] | {item.code for item in self.items[parent]}
+            known = self._stored_codes[parent] | self._file_codes[parent]
             for item in self.items[level]:
                 if item.parent_code not in known:
                     self.problem(

@@ -252,3 +252,11 @@ def test_exported_geography_imports_back_cleanly(town, tmp_path):
     result = import_areas(data, commit=False)
     assert result.problems == []
     assert result.updated == {"district": 1, "street": 1, "community": 2, "grid": 8}
+
+
+def test_grids_of_a_community_with_a_bad_polygon_are_not_called_orphans(town):
+    data = new_community_file()
+    data["features"][0]["geometry"] = {"type": "Point", "coordinates": [102.855, 24.881]}
+    result = import_areas(data, commit=True)
+    assert messages(result) == ["features[0] 530114001003: 几何图形应为Polygon或MultiPolygon，实际为Point"]
+    assert_nothing_written(town)
