@@ -179,6 +179,29 @@ def list_responsibility_grids(request, street: str | None = None):
     ]
 
 
+@router.get(
+    "/responsibility-grids/{code}/outline",
+    summary="The outline of a responsibility grid (the union of its unit grids) as a GeoJSON Feature",
+)
+def responsibility_grid_outline(request, code: str):
+    grid = get_object_or_404(ResponsibilityGrid.objects.select_related("street"), code=code)
+    wkbs = [
+        bytes(w) for w in grid.unit_grids.exclude(geometry_wkb=None).values_list("geometry_wkb", flat=True)
+    ]
+    outline = shapely.union_all(shapely.from_wkb(wkbs)) if wkbs else None
+    return {
+        "type": "Feature",
+        "id": grid.code,
+        "properties": {
+            "code": grid.code,
+            "name": grid.name,
+            "street": grid.street.code if grid.street_id else None,
+            "unit_grids": len(wkbs),
+        },
+        "geometry": json.loads(shapely.to_geojson(outline)) if outline is not None else None,
+    }
+
+
 def _areas_geojson(rows, properties):
     return {
         "type": "FeatureCollection",

@@ -1,4 +1,5 @@
 import pytest
+import shapely
 
 from accounts.models import Role, User
 
@@ -132,3 +133,17 @@ def test_locate_accepts_gcj02_from_chinese_map_sdks(alice, client):
     assert (round(body["lon"], 6), round(body["lat"], 6)) == (102.8535, 24.8805)
     # The same numbers read as WGS84 are hundreds of metres away, outside the small town.
     assert client.get("/api/geo/locate", {"lon": lon, "lat": lat}).status_code == 404
+
+
+def test_the_outline_of_a_responsibility_grid_is_the_union_of_its_unit_grids(alice, client):
+    body = client.get("/api/geo/responsibility-grids/RG01/outline").json()
+    assert body["properties"] == {
+        "code": "RG01",
+        "name": "责任网格01",
+        "street": "530114001",
+        "unit_grids": 4,
+    }
+    assert body["geometry"]["type"] == "Polygon"
+    assert sorted(map(tuple, body["geometry"]["coordinates"][0]))[0] == (102.85, 24.88)
+    assert shapely.geometry.shape(body["geometry"]).equals(shapely.box(102.85, 24.88, 102.852, 24.882))
+    assert client.get("/api/geo/responsibility-grids/RG99/outline").status_code == 404
