@@ -179,7 +179,7 @@ def plan_geography(grid_size: float) -> dict:
                 plan["grids"].append(
                     {
                         "code": f"{community_code}{serial:03d}",
-                        "name": f"{community_name}{serial:03d}号网格",
+                        "name": f"{community_name}-{serial:03d}号网格",
                         "community": community_code,
                         "street": street_code,
                         "area_class": str(area_class[position]),
