@@ -274,6 +274,12 @@ def grids_changed() -> None:
         updated = GridVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
         if not updated:
             GridVersion.objects.create(pk=1, version=1)
+    _force = True  # this connection already sees the change
+    transaction.on_commit(_force_rebuild)  # and again once everyone can see it
+
+
+def _force_rebuild():
+    global _force
     _force = True
 
 
