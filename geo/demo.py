@@ -27,7 +27,7 @@ from .spatial import grids_changed
 
 DISTRICT_CODE = "530114"
 DISTRICT_NAME = "呈贡区"
-BOUNDARY_FILE = Path(settings.BASE_DIR) / "data" / "chenggong-boundary.geojson"
+BOUNDARY_FILE = "data/chenggong-boundary.geojson"  # relative to BASE_DIR
 
 # (name, seed lon, seed lat): the real street names; the seeds are plausible, the lines are not surveyed.
 STREETS = [
@@ -64,7 +64,7 @@ class _Metric:
 
 
 def _read_boundary():
-    with open(BOUNDARY_FILE, encoding="utf-8") as handle:
+    with open(Path(settings.BASE_DIR) / BOUNDARY_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
     shapes = [shapely.geometry.shape(feature["geometry"]) for feature in data["features"]]
     # Snapped to 1e-7° (1 cm), the precision of every clipped grid, so grids and boundary agree exactly.
