@@ -103,13 +103,13 @@ def is_hazard(category: Category) -> bool:
 
 def conditions_for(category: Category) -> tuple[str, str]:
     """立案条件 and 结案条件 texts for a sub-type."""
-    name = category.minor_name
+    name = category.minor_name.removesuffix("异常")  # 污水井盖异常 → 污水井盖
     if "井盖" in name or "箅子" in name:
         return (
             f"{name}丢失、破损、移位，或与路面高差超过 2 cm，有现场照片和准确位置。",
             f"{name}已补齐或更换，安装平稳、与路面高差不超过 1 cm，核查照片与处置照片一致。",
         )
-    if category.kind == Kind.COMPONENT:
+    if category.kind == Kind.COMPONENT or category.minor_name.endswith("异常"):  # a component's fault
         return (
             f"{name}存在破损、丢失、倾斜、污损或功能异常，位于本区城市管理范围内，有现场照片和准确位置，且无同一问题在办案件。",
             f"{name}已修复、更换或清理，恢复正常使用，核查照片与处置照片一致。",
