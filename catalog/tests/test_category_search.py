@@ -11,12 +11,18 @@ def test_search_needs_a_signed_in_user(client, catalogue):
     assert response.json() == {"detail": "authentication required"}
 
 
-def test_wsjg_finds_the_sewer_cover_in_both_schemes(client, catalogue, carol):
+def test_wsjg_finds_the_sewer_cover_in_both_schemes_the_current_one_first(client, catalogue, carol):
     client.force_login(carol)
     assert names(client.get("/api/catalog/categories?q=wsjg&kind=component")) == [
-        ("0102", "污水井盖"),
         ("01002", "污水井盖"),
+        ("0102", "污水井盖"),
     ]
+
+
+def test_initials_that_start_the_name_rank_before_those_inside_it(client, catalogue, carol):
+    client.force_login(carol)
+    found = names(client.get("/api/catalog/categories?q=jg&kind=component&scheme=GB/T 47678.5-2026"))
+    assert found[:3] == [("01039", "景观灯"), ("01001", "供水井盖"), ("01002", "污水井盖")]
 
 
 def test_jg_finds_every_gb_cover(client, catalogue, carol):
@@ -30,8 +36,8 @@ def test_jg_finds_every_gb_cover(client, catalogue, carol):
 def test_a_chinese_name_fragment_and_a_code_prefix_both_search(client, catalogue, carol):
     client.force_login(carol)
     assert names(client.get("/api/catalog/categories?q=行道树")) == [
-        ("0402", "行道树"),
         ("04002", "行道树"),
+        ("0402", "行道树"),
         ("04002", "行道树异常"),
     ]
     assert [
