@@ -254,6 +254,17 @@ def insert_components(components: list) -> None:
             )
 
 
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB 18030 (what Excel on a Chinese Windows saves)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise DomainError(_("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）。")) from exc
+
+
 def import_components(text: str, *, commit: bool) -> ComponentImport:
     """Check the file; with commit=True and no problems, insert every component in one transaction."""
     result = check_components_csv(text)

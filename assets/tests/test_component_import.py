@@ -105,3 +105,10 @@ def test_the_command_fails_on_a_bad_file(town, categories, tmp_path):
         call_command("import_components", str(path), "--commit", stderr=err)
     assert "不在本区网格范围内" in err.getvalue()
     assert Component.objects.count() == 0
+
+
+def test_the_command_reads_a_gbk_file_saved_by_excel(town, categories, tmp_path):
+    path = tmp_path / "components.csv"
+    path.write_bytes((HEADER + f"53011401002000001,西门井盖,破损,,,{WEST_001}\n").encode("gbk"))
+    call_command("import_components", str(path), "--commit", stdout=io.StringIO())
+    assert list(Component.objects.values_list("name", "state")) == [("西门井盖", "damaged")]

@@ -205,3 +205,13 @@ def test_the_admin_export_action_downloads_xlsx(configured, client, adam):
     )
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="category-settings.xlsx"'
+
+
+def test_a_csv_saved_by_excel_in_gbk_with_codes_stripped_of_zeros_is_read(configured):
+    text = "scheme,kind,minor_code,urgency,limit_handle_B\nGB/T 47678.5-2026,component,1013,紧急,2工作日\n"
+    import_settings("from-excel.csv", text.encode("gbk"))
+    hydrant = fire_hydrant()
+    assert hydrant.urgency == "urgent"
+    assert list(hydrant.time_limits.values_list("area_class", "amount", "unit")) == [
+        ("B", Decimal("2.00"), "working_days")
+    ]
