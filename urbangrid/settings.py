@@ -142,3 +142,11 @@ LOGGING = {
 # must be rebuilt; never a database query per lookup.
 GEO_INDEX_CHECK_SECONDS = envint("GEO_INDEX_CHECK_SECONDS", "5")
 # --- end geo ---
+
+# --- cases ---
+# Duplicate detection at intake: same sub-type, open, within this distance and this many days.
+URBANGRID_DUPLICATE_METRES = envint("URBANGRID_DUPLICATE_METRES", "50")
+URBANGRID_DUPLICATE_DAYS = envint("URBANGRID_DUPLICATE_DAYS", "7")
+# Largest photo or document accepted (bytes); photos are re-encoded without metadata anyway.
+URBANGRID_MAX_UPLOAD_BYTES = envint("URBANGRID_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+# --- end cases ---
