@@ -103,7 +103,8 @@ def check_components_csv(text: str) -> ComponentImport:
     existing = set(Component.objects.values_list("identifier", flat=True))
     seen: dict[str, int] = {}
     lines, lons, lats = [], [], []
-    for line, raw in enumerate(reader, start=2):
+    for raw in reader:
+        line = reader.line_num  # the line in the file (DictReader skips blank lines)
         row = {k: (v or "").strip() for k, v in raw.items() if k}
         errors = []
         identifier = category = None
