@@ -2,8 +2,9 @@
 
 Deterministic and idempotent: missing departments and users are created (by code and username);
 existing ones, and supervisors already assigned to a grid, are kept as they are, edits included.
-Every password is DEMO_PASSWORD. Supervisors are assigned in pairs to the responsibility grids RG01..RG24 of the geo
-demo: supervisor01 and supervisor02 on RG01, supervisor03 and supervisor04 on RG02, and so on.
+Every password is DEMO_PASSWORD. Supervisors are assigned in pairs to the responsibility grids
+RG01..RG24 of the geo demo: supervisor01 and supervisor02 on RG01, supervisor03 and supervisor04 on
+RG02, and so on.
 """
 
 from django.contrib.auth.hashers import make_password
