@@ -23,7 +23,6 @@ class SupervisedGridInline(admin.TabularInline):
     extra = 0
     verbose_name = _("责任网格")
     verbose_name_plural = _("负责的责任网格")
-    raw_id_fields = ["responsibilitygrid"]
 
 
 @admin.register(User)

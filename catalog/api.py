@@ -4,7 +4,7 @@ Ordering by what the user picked recently or often is the phone's job, not this 
 
 from decimal import Decimal
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
@@ -44,6 +44,23 @@ class CategoryDetailOut(CategoryOut):
     registration_condition: str
     closing_condition: str
     time_limits: list[TimeLimitOut]
+
+
+class MajorOut(Schema):
+    scheme: str
+    kind: str
+    major_code: str
+    major_name: str
+    count: int
+
+
+@router.get("/majors", response=list[MajorOut], summary="Major classes (大类) with their number of sub-types")
+def majors(request, kind: str = "", scheme: str = Scheme.GB_2026):
+    qs = Category.objects.filter(active=True, scheme=scheme)
+    if kind:
+        qs = qs.filter(kind=kind)
+    rows = qs.values("scheme", "kind", "major_code", "major_name").annotate(count=Count("id"))
+    return list(rows.order_by("kind", "major_code"))
 
 
 @router.get(

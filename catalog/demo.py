@@ -3,7 +3,8 @@
 Local settings are rules over the sub-type's name and major class (in the spirit of the Taiyuan and
 Kunming published limits), not a hand-typed table: a department per sub-type, urgency and safety
 hazard for things that can hurt someone (missing covers, gas, power), 立案条件/结案条件 texts, and
-time limits per step and area class. Deterministic and idempotent.
+time limits per step and area class. Deterministic; once settings exist (any TimeLimit row) a
+second run keeps them as they are.
 """
 
 from decimal import Decimal
@@ -148,6 +149,10 @@ def load_catalogue(stdout, options) -> None:
 
     result = import_catalogue_file(default_catalogue_path())
     departments = {d.code: d for d in load_departments().values()}
+    if TimeLimit.objects.exists():
+        # Settings were loaded before and may have been edited since: a demo reload keeps them.
+        stdout.write("catalogue: local settings already present, kept as they are")
+        return
     with transaction.atomic():
         categories = list(Category.objects.all())
         limits = [

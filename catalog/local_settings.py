@@ -167,18 +167,22 @@ def read_file(name: str, data: bytes) -> list[dict]:
 
 
 def _rows_from_table(table: list[list]) -> list[dict]:
-    table = [row for row in table if any(_cell_text(v) for v in row)]
-    if not table:
+    # Keep each row's line number in the file, blank lines included, for the problem report.
+    numbered = [(line, row) for line, row in enumerate(table, start=1) if any(_cell_text(v) for v in row)]
+    if not numbered:
         raise DomainError(_("文件是空的。"))
-    header = [_cell_text(v) for v in table[0]]
+    header = [_cell_text(v) for v in numbered[0][1]]
     missing = [c for c in KEY_COLUMNS[:3] if c not in header]
     if missing:
         raise DomainError(_("文件缺少列：%(columns)s") % {"columns": ", ".join(missing)})
     unknown = [c for c in header if c and c not in COLUMNS]
     if unknown:
         raise DomainError(_("文件有未知的列：%(columns)s") % {"columns": ", ".join(unknown)})
+    repeated = sorted({c for c in header if c and header.count(c) > 1})
+    if repeated:
+        raise DomainError(_("文件的列重复：%(columns)s") % {"columns": ", ".join(repeated)})
     rows = []
-    for line, values in enumerate(table[1:], start=2):
+    for line, values in numbered[1:]:
         row = {
             name: _cell_text(values[i]) if i < len(values) else "" for i, name in enumerate(header) if name
         }

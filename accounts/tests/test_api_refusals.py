@@ -9,6 +9,7 @@ ANONYMOUS_GETS = [
     "/api/accounts/users",
     "/api/accounts/tokens",
     "/api/catalog/categories?q=jg",
+    "/api/catalog/majors",
     "/api/catalog/categories/1",
     "/api/assets/components",
     "/api/assets/components/nearby?lon=102.85&lat=24.88",

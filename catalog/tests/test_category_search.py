@@ -86,3 +86,15 @@ def test_a_missing_category_is_a_404_json(client, catalogue, carol):
     response = client.get("/api/catalog/categories/999999")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_major_classes_of_the_current_scheme_with_their_sizes(client, catalogue, carol):
+    client.force_login(carol)
+    body = client.get("/api/catalog/majors?kind=component").json()
+    assert [(m["major_code"], m["major_name"], m["count"]) for m in body] == [
+        ("01", "市政公用设施", 76),
+        ("02", "交通设施", 44),
+        ("03", "市容环卫设施", 16),
+        ("04", "园林绿化设施", 14),
+        ("05", "其他管理部件", 3),
+    ]

@@ -215,3 +215,15 @@ def test_a_csv_saved_by_excel_in_gbk_with_codes_stripped_of_zeros_is_read(config
     assert list(hydrant.time_limits.values_list("area_class", "amount", "unit")) == [
         ("B", Decimal("2.00"), "working_days")
     ]
+
+
+def test_problems_name_the_line_in_the_file_even_after_blank_lines(configured):
+    text = "scheme,kind,minor_code,urgency\n\nGB/T 47678.5-2026,component,01002,soon\n"
+    with pytest.raises(DomainError) as error:
+        import_settings("s.csv", text.encode())
+    assert error.value.details[0].startswith("第 3 行：")
+
+
+def test_a_repeated_column_is_refused(configured):
+    with pytest.raises(DomainError, match="文件的列重复：urgency"):
+        import_settings("s.csv", b"scheme,kind,minor_code,urgency,urgency\n")
