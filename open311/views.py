@@ -1,6 +1,8 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) for the public and other systems.
 
 Services are the active sub-types of the current catalogue scheme; a service request is a case.
+A service code is the kind's letter and the minor code ("E06001" 事件, "C01001" 部件), because the
+scheme reuses a minor code for a component and an event (01001 供水井盖 / 供水井盖异常).
 Posting a request needs an api_key (an accounts.ApiToken of a user allowed to take public reports,
 i.e. an intake operator); it enters the closed loop as a public report through cases.workflow.report,
 so it is verified (核实) before it is accepted. Reading is public and never shows who reported.
@@ -80,9 +82,23 @@ def _services():
     return Category.objects.filter(scheme=Scheme.GB_2026, active=True).order_by("minor_code")
 
 
+KIND_LETTERS = {"event": "E", "component": "C"}
+
+
+def service_code(category: Category) -> str:
+    return KIND_LETTERS[category.kind] + category.minor_code
+
+
+def _by_service_code(categories, code: str):
+    kind = {letter: kind for kind, letter in KIND_LETTERS.items()}.get(code[:1])
+    if kind is None:
+        return categories.none()
+    return categories.filter(kind=kind, minor_code=code[1:])
+
+
 def _service(category: Category) -> dict:
     return {
-        "service_code": category.minor_code,
+        "service_code": service_code(category),
         "service_name": category.minor_name,
         "description": f"{category.get_kind_display()} · {category.major_name} · {category.minor_name}",
         "metadata": False,
@@ -124,7 +140,7 @@ def services(request, fmt):
 @require_GET
 @_handles_errors
 def service_definition(request, service_code, fmt):
-    if not _services().filter(minor_code=service_code).exists():
+    if not _by_service_code(_services(), service_code).exists():
         raise Open311Error(404, f"service_code {service_code} not found")
     # No service takes extra attributes (metadata is false for all): an empty definition.
     body = {"service_code": service_code, "attributes": []}
@@ -154,7 +170,7 @@ def _request_out(case, request) -> dict:
         "status": _status(case),
         "status_notes": notes or case.get_state_display(),
         "service_name": case.category.minor_name,
-        "service_code": case.category.minor_code,
+        "service_code": service_code(case.category),
         "description": case.description,
         "agency_responsible": case.department.name if case.department_id else "",
         "service_notice": "",
@@ -208,7 +224,10 @@ def requests_(request, fmt):
         return _respond(fmt, "service_requests", "request", [_request_out(c, request) for c in found])
     codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
     if codes:
-        cases = cases.filter(category__minor_code__in=codes, category__scheme=Scheme.GB_2026)
+        wanted = _services().none()
+        for code in codes:
+            wanted = wanted | _by_service_code(_services(), code)
+        cases = cases.filter(category__in=wanted)
     start = _parse_date(request.GET.get("start_date", ""), "start_date")
     end = _parse_date(request.GET.get("end_date", ""), "end_date")
     if start is None and end is None:
@@ -258,7 +277,7 @@ def _post_request(request, fmt):
     if token is None or not token.user.is_active:
         raise Open311Error(403, "a valid api_key is required to post service requests")
     code = data.get("service_code", "").strip()
-    category = _services().filter(minor_code=code).first()
+    category = _by_service_code(_services(), code).first()
     if category is None:
         raise Open311Error(400, f"service_code {code!r} not found")
     if not data.get("lat") or not data.get("long"):

@@ -77,7 +77,7 @@ def test_services_list_the_current_scheme_only(client, city):
     services = client.get("/open311/v2/services.json").json()
     assert services == [
         {
-            "service_code": "06001",
+            "service_code": "E06001",
             "service_name": "暴露垃圾",
             "description": "事件 · 市容环境 · 暴露垃圾",
             "metadata": False,
@@ -91,14 +91,14 @@ def test_services_list_the_current_scheme_only(client, city):
 def test_services_in_xml(client, city):
     response = client.get("/open311/v2/services.xml")
     root = ET.fromstring(response.content)
-    assert root.tag == "services" and root.find("service/service_code").text == "06001"
+    assert root.tag == "services" and root.find("service/service_code").text == "E06001"
 
 
 def test_posting_a_request_makes_a_public_case_waiting_for_verification(client, city):
     response = post(
         client,
         api_key=city["key"],
-        service_code="06001",
+        service_code="E06001",
         lat="24.8805",
         long="102.8505",
         description="路边有垃圾堆",
@@ -121,7 +121,7 @@ def test_a_retry_with_the_same_client_request_id_makes_one_case(client, city):
         post(
             client,
             api_key=city["key"],
-            service_code="06001",
+            service_code="E06001",
             lat="24.8805",
             long="102.8505",
             client_request_id="hotline-77",
@@ -132,15 +132,15 @@ def test_a_retry_with_the_same_client_request_id_makes_one_case(client, city):
 @pytest.mark.parametrize(
     "fields, status, words",
     [
-        ({"service_code": "06001", "lat": "24.8805", "long": "102.8505"}, 403, "api_key"),
+        ({"service_code": "E06001", "lat": "24.8805", "long": "102.8505"}, 403, "api_key"),
         (
-            {"api_key": "KEY", "service_code": "99999", "lat": "24.8805", "long": "102.8505"},
+            {"api_key": "KEY", "service_code": "E99999", "lat": "24.8805", "long": "102.8505"},
             400,
             "service_code",
         ),
-        ({"api_key": "KEY", "service_code": "06001", "address_string": "某路"}, 400, "lat"),
-        ({"api_key": "KEY", "service_code": "06001", "lat": "north", "long": "102.8505"}, 400, "lat"),
-        ({"api_key": "KEY", "service_code": "06001", "lat": "25.5", "long": "101.0"}, 400, "不在"),
+        ({"api_key": "KEY", "service_code": "E06001", "address_string": "某路"}, 400, "lat"),
+        ({"api_key": "KEY", "service_code": "E06001", "lat": "north", "long": "102.8505"}, 400, "lat"),
+        ({"api_key": "KEY", "service_code": "E06001", "lat": "25.5", "long": "101.0"}, 400, "不在"),
     ],
     ids=["no-key", "unknown-service", "no-position", "bad-lat", "outside"],
 )
@@ -155,7 +155,7 @@ def test_bad_posts_are_open311_errors_and_write_nothing(client, city, fields, st
 
 def test_a_key_of_a_supervisor_cannot_pose_as_the_public(client, city):
     _, key = ApiToken.issue(city["people"].alice, "phone")
-    response = post(client, api_key=key, service_code="06001", lat="24.8805", long="102.8505")
+    response = post(client, api_key=key, service_code="E06001", lat="24.8805", long="102.8505")
     assert response.status_code == 403
 
 
@@ -179,3 +179,16 @@ def test_an_unknown_request_is_a_404_in_the_asked_format(client, city):
     response = client.get("/open311/v2/requests/nope.xml")
     assert response.status_code == 404
     assert ET.fromstring(response.content).find("error/code").text == "404"
+
+
+def test_requests_filter_by_service_code(client, city):
+    workflow.report(
+        city["hotline"], source=Source.PUBLIC, category=city["garbage"], lon=102.8505, lat=24.8805
+    )
+    assert len(client.get("/open311/v2/requests.json?service_code=E06001").json()) == 1
+    assert client.get("/open311/v2/requests.json?service_code=C06001").json() == []
+    assert client.get("/open311/v2/services/E06001.json").json() == {
+        "service_code": "E06001",
+        "attributes": [],
+    }
+    assert client.get("/open311/v2/services/X1.json").status_code == 404
