@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from accounts.models import Role, User
-from urbangrid.errors import NotAllowed
+from urbangrid.errors import DomainError, NotAllowed
 
 from . import shifts, tracks
 from .day import patrol_day
@@ -29,6 +29,11 @@ class ShiftState(Schema):
     on_duty: bool
     shift: ShiftOut | None
     track_interval_seconds: int
+
+
+class ShiftIn(Schema):
+    client_id: str = ""
+    at: datetime | None = None  # when the supervisor tapped 上岗/下岗 (the phone may send it later)
 
 
 class TrackBatchIn(Schema):
@@ -92,6 +97,16 @@ def _whose(request, supervisor_id: int | None) -> User:
     return get_object_or_404(User, pk=supervisor_id, role=Role.SUPERVISOR)
 
 
+def _tap(request) -> ShiftIn:
+    """The optional JSON body of 上岗/下岗 ({"client_id", "at"}); an empty body is fine."""
+    if request.content_type != "application/json" or not request.body.strip():
+        return ShiftIn()
+    try:
+        return ShiftIn.model_validate_json(request.body)
+    except ValueError:
+        raise DomainError("上岗/下岗请求格式不正确") from None
+
+
 @router.get("/shift", response=ShiftState, summary="当前班次")
 def shift_state(request):
     return _state(request.user)
@@ -99,13 +114,13 @@ def shift_state(request):
 
 @router.post("/shift/start", response=ShiftState, summary="上岗")
 def shift_start(request):
-    shifts.start_shift(request.user)
+    shifts.start_shift(request.user, now=shifts.tapped_at(_tap(request).at))
     return _state(request.user)
 
 
 @router.post("/shift/end", response={200: ShiftOut}, summary="下岗")
 def shift_end(request):
-    return shifts.end_shift(request.user)
+    return shifts.end_shift(request.user, now=shifts.tapped_at(_tap(request).at))
 
 
 @router.get("/shifts", response=list[ShiftOut], summary="某日的班次")

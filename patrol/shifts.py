@@ -7,6 +7,7 @@ new one starts. A shift that ends without any position is flagged `no_positions`
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,6 +21,19 @@ from .tracks import distance_m, track_between
 def _require_supervisor(user) -> None:
     if getattr(user, "role", None) != Role.SUPERVISOR:
         raise NotAllowed("只有监督员可以上岗、下岗")
+
+
+def tapped_at(at):
+    """The time the phone says 上岗/下岗 was tapped, within reason; the server's time otherwise.
+
+    A phone offline when the supervisor tapped sends the tap later; its clock may be a little off.
+    """
+    now = timezone.now()
+    if at is None or timezone.is_naive(at) or at > now + timedelta(minutes=5):
+        return now
+    if at < now - timedelta(days=settings.PATROL_MAX_UPLOAD_AGE_DAYS):
+        raise DomainError("上岗/下岗时间太早，无法补传")
+    return min(at, now)
 
 
 def current_shift(supervisor) -> Shift | None:

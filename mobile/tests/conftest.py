@@ -1,0 +1,98 @@
+"""Fixtures for the phone app's tests: people, a small geography, and a phone (Playwright Chromium,
+390×844, touch, geolocation set by the test) logged in against pytest-django's live server."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role, User
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots" / "mobile"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+# In alice's grid 530114001001001 (north-west cell of geo.testing's small town).
+ALICE_POSITION = {"longitude": 102.8504, "latitude": 24.8815, "accuracy": 8}
+
+
+@pytest.fixture(autouse=True)
+def fresh_grid_index():
+    from geo import spatial
+
+    spatial.reset_index()
+    yield
+    spatial.reset_index()
+
+
+@pytest.fixture
+def town(db):
+    from geo.testing import make_small_geography
+
+    return make_small_geography()
+
+
+@pytest.fixture
+def alice(db, town):
+    """alice, supervisor of RG01 (the four west grids)."""
+    user = User.objects.create_user("alice", password="pw-alice-1", role=Role.SUPERVISOR, full_name="李爱丽")
+    town.rg_west.supervisors.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(db, town):
+    """bob, supervisor of RG02 (the four east grids)."""
+    user = User.objects.create_user("bob", password="pw-bob-1", role=Role.SUPERVISOR, full_name="王博")
+    town.rg_east.supervisors.add(user)
+    return user
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def session_cookie_for(user, live_server_url):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server_url}
+
+
+@pytest.fixture
+def phone(chromium, live_server, alice):
+    """alice's phone, logged in, at her grid, with the app open on its home screen."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        geolocation=ALICE_POSITION,
+        permissions=["geolocation"],
+    )
+    context.add_cookies([session_cookie_for(alice, live_server.url)])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/m/")
+    page.wait_for_function("window.UGApp !== undefined")
+    yield page
+    context.close()
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
