@@ -676,6 +676,7 @@
       const items = await outbox.all();
       const waiting = items.filter((i) => i.state === "waiting" || i.state === "sending").length;
       const failed = items.filter((i) => i.state === "failed").length;
+      window.UGApp.counts = { total: items.length, waiting, failed, sent: items.length - waiting - failed };
       const parts = [];
       if (waiting) parts.push(`${waiting} 条等待发送`);
       if (failed) parts.push(`${failed} 条失败`);
