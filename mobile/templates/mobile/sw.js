@@ -10,7 +10,7 @@ const SHELL_URLS = {{ shell_urls|safe }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(SHELL).then((cache) => cache.addAll(SHELL_URLS.map((url) => new Request(url, { cache: "reload", credentials: "same-origin" })))).then(() => self.skipWaiting())
+    caches.open(SHELL).then((cache) => cache.addAll(SHELL_URLS)).then(() => self.skipWaiting())
   );
 });
 
