@@ -193,10 +193,7 @@ def run():
         photo_bytes = page.evaluate(
             "document.querySelector('[data-group=\"photos\"] .photo small').textContent"
         )
-        page.evaluate(
-            "UGApp.categories.all.length || UGApp.categories.all.push({id: 1, minor_name: '上水井盖', pinyin_initials: 'ssjg'})"
-        )  # TODO until catalog API
-        page.fill("#category-q", "ssjg")
+        page.fill("#category-q", "jg")
         page.locator("#category-list .chip").first.tap()
         page.locator("#report-submit").tap()
         page.wait_for_function(

@@ -25,6 +25,7 @@
     taskAnswer: (id) => `/api/cases/tasks/${id}/answer`,
     myReports: "/api/cases/reports/mine",
   };
+  const CATALOGUE_SCHEME = "GB/T 47678.5-2026"; // the current national scheme
   const MAX_PHOTOS = 4;
   const PHOTO_TARGET_BYTES = 200 * 1024;
   const TRACK_FLUSH_MS = 60 * 1000;
@@ -364,14 +365,19 @@
   const categories = {
     all: null,
     async load() {
+      // The whole current catalogue (~400 sub-types) is kept on the phone, so search works offline
+      // and costs no data; it is refreshed at most once a day.
       if (categories.all) return categories.all;
-      categories.all = (await kvGet("categories")) || [];
-      try {
-        const fresh = await getJSON(`${API.categories}?limit=2000`);
-        categories.all = Array.isArray(fresh) ? fresh : fresh.items || [];
-        kvSet("categories", categories.all);
-      } catch (error) {
-        /* offline: the cached catalogue */
+      const cached = await kvGet("categories");
+      categories.all = (cached && cached.items) || [];
+      if (!cached || Date.now() - cached.at > 24 * 3600 * 1000) {
+        try {
+          const items = await getJSON(`${API.categories}?scheme=${encodeURIComponent(CATALOGUE_SCHEME)}&limit=500`);
+          categories.all = items.map((c) => ({ id: c.id, minor_code: c.minor_code, minor_name: c.minor_name, major_name: c.major_name, pinyin_initials: c.pinyin_initials, kind: c.kind }));
+          kvSet("categories", { at: Date.now(), items: categories.all });
+        } catch (error) {
+          /* offline: the cached catalogue */
+        }
       }
       return categories.all;
     },
@@ -380,7 +386,7 @@
       q = q.trim().toLowerCase();
       if (!q) return [];
       return categories.all
-        .filter((c) => categories.name(c).includes(q) || (c.pinyin_initials || "").toLowerCase().startsWith(q) || (c.minor_code || "").startsWith(q))
+        .filter((c) => categories.name(c).includes(q) || (c.pinyin_initials || "").toLowerCase().includes(q) || (c.minor_code || "").startsWith(q))
         .slice(0, 12);
     },
     async favourites() {
