@@ -96,3 +96,58 @@ def phone(chromium, live_server, alice):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.fixture(scope="session")
+def camera_photo(tmp_path_factory):
+    """A 4000×3000 JPEG straight from a phone camera (about 5 MB)."""
+    from mobile.testing import camera_jpeg
+
+    path = tmp_path_factory.mktemp("camera") / "IMG_20260601_093000.jpg"
+    path.write_bytes(camera_jpeg())
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_photo(tmp_path_factory):
+    """A 1600×1200 camera photo, for tests where the size does not matter (faster)."""
+    from mobile.testing import camera_jpeg
+
+    path = tmp_path_factory.mktemp("camera") / "IMG_small.jpg"
+    path.write_bytes(camera_jpeg(1600, 1200, seed=3))
+    return path
+
+
+@pytest.fixture
+def catalogue(db):
+    """Three sub-types of the current scheme: two manhole covers (jg) and illegal parking."""
+    from catalog.models import Category
+
+    rows = [
+        ("component", "01", "市政公用设施", "01001", "供水井盖", "gsjg"),
+        ("component", "01", "市政公用设施", "01002", "污水井盖", "wsjg"),
+        ("event", "09", "街面秩序", "09005", "机动车乱停放", "jdclt"),
+    ]
+    return {
+        minor_name: Category.objects.create(
+            scheme="GB/T 47678.5-2026", kind=kind, major_code=major, major_name=major_name,
+            minor_code=code, minor_name=minor_name, pinyin_initials=initials,
+        )
+        for kind, major, major_name, code, minor_name, initials in rows
+    }
+
+
+def open_screen(page, hash_):
+    page.evaluate(f"location.hash = '{hash_}'")
+
+
+def fill_report(page, photo, *, category_query="jg", category_name="污水井盖", description=""):
+    """Photo, position (GPS), category by pinyin initials, text: what alice does on the report screen."""
+    page.set_input_files('[data-group="photos"] input[type=file]', str(photo))
+    page.wait_for_selector('[data-group="photos"] .photo img')
+    page.wait_for_selector("#report-map .leaflet-marker-icon")
+    page.wait_for_function("document.querySelector('#report-where').textContent.includes('网格')")
+    page.fill("#category-q", category_query)
+    page.locator("#category-list .chip", has_text=category_name).tap()
+    if description:
+        page.fill("#description", description)

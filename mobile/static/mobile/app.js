@@ -735,7 +735,7 @@
         figure(mine.length, "今日上报"),
         figure(answers.length, "完成核实核查"),
         figure(figures ? `${Math.floor(figures.on_duty_minutes / 60)}:${String(figures.on_duty_minutes % 60).padStart(2, "0")}` : "—", "在岗时长"),
-        figure(figures ? figures.grids_covered : "—", "走过的网格（全部）"),
+        figure(figures ? figures.grids_covered : "—", "走过的网格"),
       ].join("");
       const rows = serverReports
         ? serverReports.map((r) => `<li><b>${esc(r.category_name || "")}</b> <span class="state sent">${esc(r.state_display || r.state)}</span><div class="meta">${esc(r.number)} · ${esc(r.address || "")}</div></li>`)
