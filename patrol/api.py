@@ -7,9 +7,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from accounts.models import Role, User
+from geo.models import ResponsibilityGrid
 from urbangrid.errors import DomainError, NotAllowed
 
 from . import shifts, tracks
+from .coverage import responsibility_grid_coverage
 from .day import patrol_day
 from .models import Shift
 
@@ -155,3 +157,24 @@ def track_replay(request, day: date, supervisor: int | None = None):
 def day_figures(request, day: date | None = None, supervisor: int | None = None):
     figures = patrol_day(_whose(request, supervisor), day)
     return {**figures.__dict__, "own_coverage_percent": figures.own_coverage_percent}
+
+
+class CoverageOut(Schema):
+    responsibility_grid: str
+    day: date
+    unit_grids: int
+    walked: int
+    percent: float
+    not_walked_codes: list[str]
+
+
+@router.get("/coverage", response=CoverageOut, summary="责任网格某日的巡查覆盖")
+def coverage(request, grid: str, day: date):
+    user = request.user
+    found = get_object_or_404(ResponsibilityGrid, code=grid)
+    if not (
+        user.is_centre_staff or user.role == Role.CONTRACTOR or found.supervisors.filter(pk=user.pk).exists()
+    ):
+        raise NotAllowed("只能查看自己责任网格的巡查覆盖")
+    result = responsibility_grid_coverage(found, day)
+    return {**result.__dict__, "percent": result.percent}
