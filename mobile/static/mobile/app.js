@@ -121,6 +121,12 @@
       }
     },
 
+    async prune() {
+      // Sent items are kept three days (my day, the outbox screen), then dropped from the phone.
+      const old = Date.now() - 3 * 24 * 3600 * 1000;
+      for (const item of await outbox.all()) if (item.state === "sent" && item.sent_at < old) await outbox.remove(item.id);
+    },
+
     async schedule() {
       clearTimeout(outbox.timer);
       const waiting = (await outbox.all()).filter((item) => item.state === "waiting");
@@ -801,6 +807,7 @@
       if (me) render.me(me);
     }
     route();
+    outbox.prune();
     duty.load();
     tasks.refresh();
     render.outboxSummary();
