@@ -130,8 +130,13 @@ def catalogue(db):
     ]
     return {
         minor_name: Category.objects.create(
-            scheme="GB/T 47678.5-2026", kind=kind, major_code=major, major_name=major_name,
-            minor_code=code, minor_name=minor_name, pinyin_initials=initials,
+            scheme="GB/T 47678.5-2026",
+            kind=kind,
+            major_code=major,
+            major_name=major_name,
+            minor_code=code,
+            minor_name=minor_name,
+            pinyin_initials=initials,
         )
         for kind, major, major_name, code, minor_name, initials in rows
     }
