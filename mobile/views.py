@@ -111,6 +111,9 @@ def _json_login_required(view):
 
 @_json_login_required
 def me(request):
+    # The app asks this on every start: renewing the session here keeps a phone in daily use logged
+    # in (SESSION_COOKIE_AGE from its last use, not from the login).
+    request.session.modified = True
     user = request.user
     grids = list(user.responsibility_grids.values_list("code", "name"))
     return JsonResponse(

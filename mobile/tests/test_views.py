@@ -83,3 +83,10 @@ def test_the_phone_views_answer_401_json_without_a_login(client):
     response = client.get("/m/api/me")
     assert response.status_code == 401
     assert response.json() == {"detail": "请先登录"}
+
+
+def test_opening_the_app_renews_the_login_for_another_session_age(client, alice, settings):
+    client.force_login(alice)
+    response = client.get("/m/api/me")
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE == 90 * 24 * 3600
