@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from .actions import issue_token, revoke_token
 from .models import ApiToken, Department, Role, User
@@ -146,17 +147,20 @@ def create_token(request, payload: TokenIn):
     require_role(request.user, Role.ADMIN)
     user = get_object_or_404(User, pk=payload.user_id)
     token, raw = issue_token(request.user, user, payload.name)
-    return 201, {
-        "id": token.id,
-        "user_id": token.user_id,
-        "name": token.name,
-        "created_at": token.created_at,
-        "last_used_at": None,
-        "token": raw,
-    }
+    return Status(
+        201,
+        {
+            "id": token.id,
+            "user_id": token.user_id,
+            "name": token.name,
+            "created_at": token.created_at,
+            "last_used_at": None,
+            "token": raw,
+        },
+    )
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def delete_token(request, token_id: int):
     revoke_token(request.user, token_id)
-    return 204, None
+    return Status(204, None)

@@ -12,7 +12,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         found = False
         for role in Role:
-            user = User.objects.filter(role=role, is_active=True).order_by("username").first()
+            # Professional departments sort before street offices: dept_cgj (城管局) is the handler shown.
+            user = (
+                User.objects.filter(role=role, is_active=True)
+                .order_by("department__kind", "username")
+                .first()
+            )
             if user is None:
                 continue
             found = True
