@@ -11,4 +11,7 @@ urlpatterns = [
     path("api/me", views.me, name="me"),
     path("api/my-grids", views.my_grids, name="my_grids"),
     path("api/locate", views.locate, name="locate"),
+    path("api/my-categories", views.my_categories, name="my_categories"),
+    path("api/my-reports", views.my_reports, name="my_reports"),
+    path("api/my-tasks", views.my_tasks, name="my_tasks"),
 ]

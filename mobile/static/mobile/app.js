@@ -19,11 +19,11 @@
     tracks: "/api/patrol/tracks",
     day: "/api/patrol/day",
     categories: "/api/catalog/categories",
-    frequentCategories: "/api/cases/my-categories",
+    frequentCategories: "/m/api/my-categories",
     report: "/api/cases/reports",
-    tasks: "/api/cases/tasks/mine",
+    tasks: "/m/api/my-tasks",
     taskAnswer: (id) => `/api/cases/tasks/${id}/answer`,
-    myReports: "/api/cases/reports/mine",
+    myReports: "/m/api/my-reports",
   };
   const CATALOGUE_SCHEME = "GB/T 47678.5-2026"; // the current national scheme
   const MAX_PHOTOS = 4;
