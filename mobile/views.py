@@ -67,7 +67,11 @@ def app_shell(request):
     response = render(
         request,
         "mobile/app.html",
-        {"v": shell_version(), "tile_url": settings.URBANGRID_TILE_URL},
+        {
+            "v": shell_version(),
+            "tile_url": settings.URBANGRID_TILE_URL,
+            "task_poll_ms": settings.MOBILE_TASK_POLL_SECONDS * 1000,
+        },
     )
     response["Cache-Control"] = "no-cache"
     return response

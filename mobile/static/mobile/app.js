@@ -554,7 +554,7 @@
     },
     countdown(due) {
       const left = new Date(due).getTime() - Date.now();
-      const minutes = Math.round(Math.abs(left) / 60000);
+      const minutes = Math.floor(Math.abs(left) / 60000);
       const text = minutes >= 60 ? `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分` : `${minutes} 分钟`;
       if (left < 0) return `<span class="due late">已超时 ${text}</span>`;
       return `<span class="due${left < 30 * 60000 ? " soon" : ""}">剩余 ${text}</span>`;
@@ -582,7 +582,7 @@
         <div class="meta">${esc(task.address || "")}</div><div class="meta">${esc(task.description || "")}</div>
         <div data-due="${esc(task.due_at)}">${tasks.countdown(task.due_at)}</div>
         <a class="nav-link" href="${tasks.navLink(task)}" target="_blank" rel="noopener">导航到现场 ›</a>`;
-      $("#task-question").textContent = task.kind === "check" ? "部门处置结果是否属实？" : "问题是否属实？";
+      $("#task-question").textContent = task.kind === "check" ? "现场问题是否已处置好？" : "问题是否属实？";
       const choices = $("#task-choices");
       choices.innerHTML = (TASK_CHOICES[task.kind] || TASK_CHOICES.check)
         .map(([value, label]) => `<button type="button" class="choice" data-v="${value}">${label}</button>`)
@@ -796,7 +796,7 @@
       if (document.visibilityState === "visible") outbox.flush();
     });
     setInterval(() => document.querySelectorAll("[data-due]").forEach((el) => (el.innerHTML = tasks.countdown(el.dataset.due))), 1000);
-    setInterval(tasks.refresh, 30_000); // new tasks appear without a reload
+    setInterval(tasks.refresh, window.UG.taskPollMs || 30_000); // new tasks appear without a reload
 
     try {
       const me = await getJSON(API.me);
