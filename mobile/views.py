@@ -53,7 +53,7 @@ def shell_version() -> str:
 
 def shell_urls() -> list[str]:
     version = shell_version()
-    return ["/m/"] + [f"{static(name)}?v={version}" for name in SHELL_STATIC]
+    return ["/m/", f"/m/jsi18n/?v={version}"] + [f"{static(name)}?v={version}" for name in SHELL_STATIC]
 
 
 def _etag(request, *args, **kwargs):
