@@ -15,5 +15,4 @@ urlpatterns = [
     path("api/locate", views.locate, name="locate"),
     path("api/my-categories", views.my_categories, name="my_categories"),
     path("api/my-reports", views.my_reports, name="my_reports"),
-    path("api/my-tasks", views.my_tasks, name="my_tasks"),
 ]

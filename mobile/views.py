@@ -16,7 +16,7 @@ import shapely
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import condition
 
-from cases.models import Case, Task
+from cases.models import Case
 from geo.models import UnitGrid
 from geo.spatial import locate as locate_point
 from patrol.tracks import day_bounds
@@ -237,37 +237,6 @@ def my_reports(request):
                 "reported_at": case.reported_at.isoformat(),
             }
             for case in cases
-        ],
-        safe=False,
-    )
-
-
-@_json_login_required
-def my_tasks(request):
-    """Open 核实/核查 tasks of the user's responsibility grids (or given to the user), due first."""
-    user = request.user
-    tasks = (
-        Task.objects.filter(status=Task.Status.OPEN)
-        .filter(Q(assignee=user) | Q(responsibility_grid__supervisors=user))
-        .select_related("case", "case__category")
-        .distinct()
-        .order_by("due_at", "id")[:100]
-    )
-    return JsonResponse(
-        [
-            {
-                "id": task.pk,
-                "kind": task.kind,
-                "kind_display": task.get_kind_display(),
-                "due_at": task.due_at.isoformat() if task.due_at else None,
-                "case_number": task.case.number,
-                "category_name": task.case.category.minor_name,
-                "address": task.case.address,
-                "description": task.case.description,
-                "lon": task.case.lon,
-                "lat": task.case.lat,
-            }
-            for task in tasks
         ],
         safe=False,
     )

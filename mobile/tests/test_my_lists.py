@@ -1,10 +1,10 @@
-"""The phone's lists over the case workflow: frequent categories, today's reports, open tasks."""
+"""The phone's lists over the case workflow: frequent categories and today's reports."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from cases.models import Case, Source, State, Task
+from cases.models import Case, Source, State
 
 
 def make_case(number, category, reporter=None, *, days_ago=0, state=State.REPORTED, grid=None):
@@ -41,28 +41,3 @@ def test_my_reports_are_todays_with_their_state(client, alice, catalogue):
     client.force_login(alice)
     reports = client.get("/m/api/my-reports").json()
     assert [(r["number"], r["state_display"]) for r in reports] == [("C1", "待派遣")]
-
-
-def test_open_tasks_of_alices_grids_come_due_first_and_bobs_are_not_hers(client, alice, bob, town, catalogue):
-    now = timezone.now()
-    case = make_case("C1", catalogue["污水井盖"], grid=town.grids["530114001001001"])
-    other = make_case("C2", catalogue["污水井盖"], grid=town.grids["530114001002001"])
-    for due_hours, kind, grid, of_case in [
-        (2, "check", town.rg_west, case),
-        (1, "verify", town.rg_west, case),
-        (1, "check", town.rg_east, other),
-    ]:
-        Task.objects.create(
-            case=of_case,
-            kind=kind,
-            responsibility_grid=grid,
-            created_at=now,
-            due_at=now + timedelta(hours=due_hours),
-        )
-    Task.objects.create(
-        case=case, kind="check", responsibility_grid=town.rg_west, created_at=now, status=Task.Status.DONE
-    )
-    client.force_login(alice)
-    tasks = client.get("/m/api/my-tasks").json()
-    assert [(t["kind_display"], t["case_number"]) for t in tasks] == [("核实", "C1"), ("核查", "C1")]
-    assert tasks[0]["category_name"] == "污水井盖"

@@ -21,7 +21,8 @@
     categories: "/api/catalog/categories",
     frequentCategories: "/m/api/my-categories",
     report: "/api/cases/reports",
-    tasks: "/m/api/my-tasks",
+    selfHandled: "/api/cases/self-handled",
+    tasks: "/api/cases/tasks",
     taskAnswer: (id) => `/api/cases/tasks/${id}/answer`,
     myReports: "/m/api/my-reports",
   };
@@ -208,14 +209,17 @@
     report: (item) => {
       const p = item.payload;
       const fields = {
-        client_id: item.id, category: p.category && p.category.id, lon: p.lon, lat: p.lat,
-        description: p.description, self_handled: p.self_handled ? "true" : "", reported_at: new Date(item.created_at).toISOString(),
+        client_id: item.id, category_id: p.category && p.category.id, lon: p.lon, lat: p.lat,
+        description: p.description, address: p.address,
       };
-      return { url: API.report, init: { body: formWith(fields, { photos: p.photos, after_photos: p.after }) } };
+      if (p.self_handled) {
+        return { url: API.selfHandled, init: { body: formWith(fields, { before: p.photos, after: p.after }) } };
+      }
+      return { url: API.report, init: { body: formWith(fields, { photos: p.photos }) } };
     },
     answer: (item) => {
       const p = item.payload;
-      const fields = { client_id: item.id, result: p.result, note: p.note, answered_at: new Date(item.created_at).toISOString() };
+      const fields = { client_id: item.id, passed: p.passed ? "true" : "false", note: p.note };
       return { url: API.taskAnswer(p.task_id), init: { body: formWith(fields, { photos: p.photos }) } };
     },
     track: (item) => ({
@@ -380,11 +384,11 @@
       if (categories.all) return categories.all;
       const cached = await kvGet("categories");
       categories.all = (cached && cached.items) || [];
-      if (!cached || Date.now() - cached.at > 24 * 3600 * 1000) {
+      if (!categories.all.length || Date.now() - cached.at > 24 * 3600 * 1000) {
         try {
           const items = await getJSON(`${API.categories}?scheme=${encodeURIComponent(CATALOGUE_SCHEME)}&limit=500`);
           categories.all = items.map((c) => ({ id: c.id, minor_code: c.minor_code, minor_name: c.minor_name, major_name: c.major_name, pinyin_initials: c.pinyin_initials, kind: c.kind }));
-          kvSet("categories", { at: Date.now(), items: categories.all });
+          if (categories.all.length) kvSet("categories", { at: Date.now(), items: categories.all });
         } catch (error) {
           /* offline: the cached catalogue */
         }
@@ -463,7 +467,7 @@
     },
     async resolve(lon, lat) {
       const where = $("#report-where");
-      reportForm.where = { lon: +lon.toFixed(7), lat: +lat.toFixed(7) };
+      const point = (reportForm.where = { lon: +lon.toFixed(7), lat: +lat.toFixed(7), address: "" });
       where.classList.remove("bad");
       try {
         const hit = await getJSON(`${API.locate}?lon=${lon}&lat=${lat}`);
@@ -471,6 +475,7 @@
           where.textContent = hit.detail;
           where.classList.add("bad");
         } else {
+          point.address = hit.address;
           where.textContent = `${hit.address}${hit.own ? "" : _("（不在本人责任网格）")}`;
         }
       } catch (error) {
@@ -532,8 +537,8 @@
   // ---------------------------------------------------------------- tasks (核实 / 核查)
   const TASK_KIND = { verify: _("核实"), check: _("核查") };
   const TASK_CHOICES = {
-    verify: [["confirmed", _("属实")], ["not_confirmed", _("不属实")]],
-    check: [["fixed", _("已处置")], ["not_fixed", _("未处置")]],
+    verify: [[true, _("属实")], [false, _("不属实")]],
+    check: [[true, _("已处置")], [false, _("未处置")]],
   };
   const tasks = {
     list: [],
@@ -557,6 +562,7 @@
       if (location.hash === "#tasks") tasks.render();
     },
     countdown(due) {
+      if (!due) return `<span class="due">${_("无时限")}</span>`;
       const left = new Date(due).getTime() - Date.now();
       const minutes = Math.floor(Math.abs(left) / 60000);
       const text = minutes >= 60 ? fmt("%s 小时 %s 分", Math.floor(minutes / 60), minutes % 60) : fmt("%s 分钟", minutes);
@@ -569,7 +575,7 @@
       const ul = $("#task-list");
       ul.innerHTML = tasks.list
         .map(
-          (t) => `<li><a class="row" href="#task/${t.id}"><b>${TASK_KIND[t.kind] || t.kind}</b> · ${esc(t.category_name || "")}
+          (t) => `<li><a class="row" href="#task/${t.id}"><b>${TASK_KIND[t.kind] || t.kind}</b> · ${esc(t.category || "")}
           <div class="meta">${esc(t.case_number || "")} ${esc(t.address || "")}</div>
           <div data-due="${esc(t.due_at)}">${tasks.countdown(t.due_at)}</div></a></li>`
         )
@@ -582,7 +588,7 @@
       tasks.current = task;
       tasks.choice = null;
       $("#title").textContent = fmt("%s任务", TASK_KIND[task.kind] || "");
-      $("#task-detail").innerHTML = `<b>${esc(task.category_name || "")}</b> · ${esc(task.case_number || "")}
+      $("#task-detail").innerHTML = `<b>${esc(task.category || "")}</b> · ${esc(task.case_number || "")}
         <div class="meta">${esc(task.address || "")}</div><div class="meta">${esc(task.description || "")}</div>
         <div data-due="${esc(task.due_at)}">${tasks.countdown(task.due_at)}</div>
         <a class="nav-link" href="${tasks.navLink(task)}" target="_blank" rel="noopener">${_("导航到现场")} ›</a>`;
@@ -593,7 +599,7 @@
         .join("");
       choices.querySelectorAll(".choice").forEach((button) => {
         button.onclick = () => {
-          tasks.choice = button.dataset.v;
+          tasks.choice = button.dataset.v; // "true" / "false"
           choices.querySelectorAll(".choice").forEach((b) => b.classList.toggle("on", b === button));
         };
       });
@@ -610,7 +616,7 @@
       const task = tasks.current;
       await outbox.add(
         "answer",
-        { task_id: task.id, result: tasks.choice, note: $("#task-note").value.trim(), photos: [...tasks.picker.list] },
+        { task_id: task.id, passed: tasks.choice === "true", note: $("#task-note").value.trim(), photos: [...tasks.picker.list] },
         fmt("%s回复：%s", TASK_KIND[task.kind] || "", task.case_number || task.id)
       );
       tasks.list = tasks.list.filter((t) => t !== task);
@@ -811,6 +817,9 @@
       if (me) render.me(me);
     }
     route();
+    // Fetched while online so that reporting works offline later (both are kept in IndexedDB).
+    categories.load();
+    ownGrids();
     outbox.prune();
     duty.load();
     tasks.refresh();
