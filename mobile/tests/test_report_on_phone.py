@@ -76,8 +76,11 @@ def test_a_self_handled_report_without_an_after_photo_is_not_queued(catalogue, p
 
 
 def test_two_reports_made_offline_arrive_once_each_when_the_network_returns(
-    phone, alice, catalogue, small_photo
+    catalogue, phone, alice, small_photo
 ):
+    phone.wait_for_function(
+        "UGApp.categories.all && UGApp.categories.all.length === 3"
+    )  # cached while online
     phone.context.set_offline(True)
     for description in ("第一处", "第二处"):
         open_screen(phone, "#report")

@@ -252,7 +252,7 @@
     }
   }
 
-  /* Resize (long side 1600 px, then smaller if needed) and re-encode as JPEG until ≤ 200 KB.
+  /* Resize (long side 1600 px, then lower quality, then smaller) and re-encode as JPEG until ≤ 200 KB.
      Re-encoding also drops the camera's EXIF (position, device) from the upload. */
   async function compressPhoto(file) {
     const image = await decode(file);
@@ -484,7 +484,9 @@
     },
     async showChoices(q) {
       const list = $("#category-list");
+      const turn = (reportForm.choicesTurn = (reportForm.choicesTurn || 0) + 1);
       const found = q ? categories.search(q) : await categories.favourites();
+      if (turn !== reportForm.choicesTurn) return; // the supervisor typed meanwhile: newer results win
       list.innerHTML = found
         .map((c, i) => `<button type="button" class="chip${q ? "" : " recent"}" data-i="${i}">${esc(categories.name(c))}</button>`)
         .join("");
