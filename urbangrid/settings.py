@@ -137,6 +137,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
 
+# --- geo (branch geo) ---
+# How often (seconds) each process checks whether the unit grids changed and its point index
+# must be rebuilt; never a database query per lookup.
+GEO_INDEX_CHECK_SECONDS = envint("GEO_INDEX_CHECK_SECONDS", "5")
+# --- end geo ---
+
 # --- patrol and mobile (branch mobile) ---
 # Seconds between two recorded positions while a supervisor is on duty (上岗).
 PATROL_TRACK_INTERVAL_SECONDS = envint("PATROL_TRACK_INTERVAL_SECONDS", "15")
