@@ -642,13 +642,14 @@
         duty.interval = state.track_interval_seconds;
         // The server is right unless a queued 上岗/下岗 has not reached it yet.
         const queued = (await outbox.all()).some((item) => item.kind === "shift" && item.state !== "sent");
-        if (!queued) duty.on = state.on_duty;
+        if (!queued && !duty.tapped) duty.on = state.on_duty;
       } catch (error) {
         /* offline: as the phone last knew */
       }
       duty.apply();
     },
     async toggle() {
+      duty.tapped = true; // the tap wins over a server answer still on its way
       duty.on = !duty.on;
       await kvSet("duty", { on: duty.on });
       if (!duty.on) await duty.flush();
