@@ -636,20 +636,22 @@
     lastT: 0,
     async load() {
       const saved = await kvGet("duty");
-      duty.on = !!(saved && saved.on);
+      let on = !!(saved && saved.on);
       try {
         const state = await getJSON(API.shift);
         duty.interval = state.track_interval_seconds;
         // The server is right unless a queued 上岗/下岗 has not reached it yet.
         const queued = (await outbox.all()).some((item) => item.kind === "shift" && item.state !== "sent");
-        if (!queued && !duty.tapped) duty.on = state.on_duty;
+        if (!queued) on = state.on_duty;
       } catch (error) {
         /* offline: as the phone last knew */
       }
+      if (duty.tapped) return; // the supervisor tapped while this was loading: the tap wins
+      duty.on = on;
       duty.apply();
     },
     async toggle() {
-      duty.tapped = true; // the tap wins over a server answer still on its way
+      duty.tapped = true;
       duty.on = !duty.on;
       await kvSet("duty", { on: duty.on });
       if (!duty.on) await duty.flush();
