@@ -158,3 +158,16 @@ CELERY_BEAT_SCHEDULE = {
     "scan-deadlines": {"task": "cases.scan_deadlines", "schedule": 60.0},
 }
 # --- end cases ---
+
+# --- patrol and mobile (branch mobile) ---
+# Seconds between two recorded positions while a supervisor is on duty (上岗).
+PATROL_TRACK_INTERVAL_SECONDS = envint("PATROL_TRACK_INTERVAL_SECONDS", "15")
+# Faster than this from the previous good point is flagged as an impossible position.
+PATROL_MAX_SPEED_KMH = envint("PATROL_MAX_SPEED_KMH", "120")
+# A position whose accuracy estimate is worse than this (metres) is flagged as poor.
+PATROL_POOR_ACCURACY_M = envint("PATROL_POOR_ACCURACY_M", "100")
+# Phones may upload a track up to this many days late (offline); older points are refused.
+PATROL_MAX_UPLOAD_AGE_DAYS = envint("PATROL_MAX_UPLOAD_AGE_DAYS", "30")
+# The phone app asks for new 核实/核查 tasks this often (seconds).
+MOBILE_TASK_POLL_SECONDS = envint("MOBILE_TASK_POLL_SECONDS", "30")
+# --- end patrol and mobile ---
