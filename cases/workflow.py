@@ -1045,11 +1045,16 @@ def urge(actor, case: Case, *, note: str, at: datetime | None = None) -> Case:
 
 
 def set_key_case(actor, case: Case, *, key: bool, note: str = "", at: datetime | None = None) -> Case:
-    """紧盯重点: a leader flags (or unflags) a case to be watched closely."""
+    """紧盯重点: a leader or shift leader flags (or unflags) a case to be watched closely. Setting
+    the flag it already has changes nothing and records nothing."""
     require_role(actor, *LEADERS, Role.SHIFT_LEADER)
     at = _now(at)
     with transaction.atomic():
         case = _locked(case)
+        if case.key_case == bool(key):
+            return case  # already so: no second event for a repeated tap
+        if key and case.state in FINAL_STATES:
+            raise Conflict(_("案件已办结，无需紧盯。"))
         case.key_case = bool(key)
         case.save(update_fields=["key_case", "updated_at"])
         _record(case, actor, "key_case" if key else "unkey_case", at, from_state=case.state, reason=note)
