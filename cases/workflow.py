@@ -1062,7 +1062,8 @@ def set_key_case(actor, case: Case, *, key: bool, note: str = "", at: datetime |
 
 
 def escalate(case: Case, *, at: datetime | None = None) -> bool:
-    """Automatic 督办 of a case long overdue (called by the deadline scan). Compare-and-set: returns
+    """Automatic 督办 of a case long overdue (called by the deadline scan): flags the case, records
+    the event and leaves the leaders a reminder, all in one transaction. Compare-and-set: returns
     False when another worker escalated it first or the case moved on."""
     at = _now(at)
     with transaction.atomic():
@@ -1083,5 +1084,14 @@ def escalate(case: Case, *, at: datetime | None = None) -> bool:
             reason=_("超期自动督办"),
             department=case.department,
             details={"step": case.step, "due_at": case.due_at.isoformat()},
+        )
+        # In the same transaction: an escalation is never recorded without the leaders' reminder.
+        Reminder.objects.create(
+            case=case,
+            kind=Reminder.Kind.ESCALATED,
+            step=case.step or "",
+            due_at=None,
+            created_at=at,
+            note=_("超期自动督办"),
         )
     return True
