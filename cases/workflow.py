@@ -181,11 +181,13 @@ def _record(
 def _attach(photos, *, case: Case, event: CaseEvent, purpose: str, actor) -> list[Attachment]:
     if not photos:
         return []
-    from .attachments import store_attachment
+    from .attachments import CleanImage, clean_image, store_clean_image
 
+    # Every photo is checked before any is written: a rollback cannot remove files.
+    cleaned = [photo if isinstance(photo, CleanImage) else clean_image(photo) for photo in photos]
     return [
-        store_attachment(photo, case=case, event=event, purpose=purpose, uploaded_by=actor)
-        for photo in photos
+        store_clean_image(clean, case=case, event=event, purpose=purpose, uploaded_by=actor)
+        for clean in cleaned
     ]
 
 
@@ -328,6 +330,11 @@ def report_self_handled(
         raise DomainError(_("自处置需要处置前和处置后的照片。"))
     if category is None or not category.active:
         raise DomainError(_("请选择有效的案件类别。"))
+    from .attachments import clean_image
+
+    # Both sets checked before anything is written, so a bad after-photo leaves no before-file.
+    before = [clean_image(photo) for photo in before]
+    after = [clean_image(photo) for photo in after]
     at = _now(at)
     try:
         with transaction.atomic():

@@ -134,3 +134,25 @@ def test_a_self_handled_report_over_http_is_closed_and_a_retry_is_a_200(client, 
     )
     assert missing.status_code == 400 and "处置后" in missing.json()["detail"]
     assert CaseEvent.objects.filter(action="self_handled").count() == 1
+
+
+def test_a_verification_task_over_http_is_only_for_the_grids_supervisors(client, people, catalogue):
+    client.force_login(people.carol)
+    response = client.post(
+        "/api/cases/reports",
+        {"source": "public", "category_id": catalogue.garbage.pk, "lon": WEST_POINT[0], "lat": WEST_POINT[1]},
+    )
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    task_id = post_json(client, f"/api/cases/{number}/verification").json()["id"]
+    client.force_login(people.bob)  # patrols the east grid
+    assert client.get("/api/cases/tasks").json() == []
+    answer = {"passed": "true", "photos": [upload()], "client_id": "bob-1"}
+    assert client.post(f"/api/cases/tasks/{task_id}/answer", answer).status_code == 404
+    client.force_login(people.alice)
+    answer = {"passed": "true", "note": "属实", "photos": [upload()], "client_id": "alice-1"}
+    first = client.post(f"/api/cases/tasks/{task_id}/answer", answer)
+    again = client.post(f"/api/cases/tasks/{task_id}/answer", {**answer, "photos": [upload()]})
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert CaseEvent.objects.filter(case__number=number, action="verify").count() == 1
