@@ -129,7 +129,14 @@ def clean_image(upload, *, max_bytes: int | None = None) -> CleanImage:
 
 def store_attachment(upload, *, case, event=None, purpose: str, uploaded_by=None) -> Attachment:
     """Clean the upload and store it as an attachment of the case (and event)."""
-    clean = clean_image(upload)
+    return store_clean_image(
+        clean_image(upload), case=case, event=event, purpose=purpose, uploaded_by=uploaded_by
+    )
+
+
+def store_clean_image(clean, *, case, event=None, purpose: str, uploaded_by=None) -> Attachment:
+    """Store an image already cleaned by clean_image(). Callers with several photos clean them all
+    first, so a bad one is refused before any file is written (a rollback cannot remove files)."""
     digest = hashlib.sha256(clean.content).hexdigest()
     attachment = Attachment(
         case=case,

@@ -129,6 +129,18 @@ class ImmutableError(Exception):
     pass
 
 
+class CaseEventQuerySet(models.QuerySet):
+    """Bulk update() and delete() bypass the model's save() and delete(): refuse them too."""
+
+    def update(self, **kwargs):
+        raise ImmutableError("case events are immutable")
+
+    def delete(self):
+        raise ImmutableError("case events are immutable")
+
+    delete.queryset_only = True
+
+
 class CaseEvent(models.Model):  # 案件流转记录: appended by every transition, never changed
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=30)
@@ -148,6 +160,8 @@ class CaseEvent(models.Model):  # 案件流转记录: appended by every transiti
         "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     details = models.JSONField(default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -68,17 +68,5 @@ def scan_deadlines(now=None) -> dict:
     long_overdue = Case.objects.filter(due_at__lt=escalate_before, supervised=False).only("pk")[:BATCH]
     for case in long_overdue:
         if workflow.escalate(case, at=now):
-            Reminder.objects.bulk_create(
-                [
-                    Reminder(
-                        case=case,
-                        kind=Reminder.Kind.ESCALATED,
-                        step=case.step or "",
-                        due_at=None,
-                        created_at=now,
-                        note="超期自动督办",
-                    )
-                ]
-            )
             counts["escalated"] += 1
     return counts

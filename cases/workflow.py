@@ -181,11 +181,13 @@ def _record(
 def _attach(photos, *, case: Case, event: CaseEvent, purpose: str, actor) -> list[Attachment]:
     if not photos:
         return []
-    from .attachments import store_attachment
+    from .attachments import CleanImage, clean_image, store_clean_image
 
+    # Every photo is checked before any is written: a rollback cannot remove files.
+    cleaned = [photo if isinstance(photo, CleanImage) else clean_image(photo) for photo in photos]
     return [
-        store_attachment(photo, case=case, event=event, purpose=purpose, uploaded_by=actor)
-        for photo in photos
+        store_clean_image(clean, case=case, event=event, purpose=purpose, uploaded_by=actor)
+        for clean in cleaned
     ]
 
 
@@ -328,6 +330,11 @@ def report_self_handled(
         raise DomainError(_("自处置需要处置前和处置后的照片。"))
     if category is None or not category.active:
         raise DomainError(_("请选择有效的案件类别。"))
+    from .attachments import clean_image
+
+    # Both sets checked before anything is written, so a bad after-photo leaves no before-file.
+    before = [clean_image(photo) for photo in before]
+    after = [clean_image(photo) for photo in after]
     at = _now(at)
     try:
         with transaction.atomic():
@@ -1045,11 +1052,16 @@ def urge(actor, case: Case, *, note: str, at: datetime | None = None) -> Case:
 
 
 def set_key_case(actor, case: Case, *, key: bool, note: str = "", at: datetime | None = None) -> Case:
-    """紧盯重点: a leader flags (or unflags) a case to be watched closely."""
+    """紧盯重点: a leader or shift leader flags (or unflags) a case to be watched closely. Setting
+    the flag it already has changes nothing and records nothing."""
     require_role(actor, *LEADERS, Role.SHIFT_LEADER)
     at = _now(at)
     with transaction.atomic():
         case = _locked(case)
+        if case.key_case == bool(key):
+            return case  # already so: no second event for a repeated tap
+        if key and case.state in FINAL_STATES:
+            raise Conflict(_("案件已办结，无需紧盯。"))
         case.key_case = bool(key)
         case.save(update_fields=["key_case", "updated_at"])
         _record(case, actor, "key_case" if key else "unkey_case", at, from_state=case.state, reason=note)
@@ -1057,7 +1069,8 @@ def set_key_case(actor, case: Case, *, key: bool, note: str = "", at: datetime |
 
 
 def escalate(case: Case, *, at: datetime | None = None) -> bool:
-    """Automatic 督办 of a case long overdue (called by the deadline scan). Compare-and-set: returns
+    """Automatic 督办 of a case long overdue (called by the deadline scan): flags the case, records
+    the event and leaves the leaders a reminder, all in one transaction. Compare-and-set: returns
     False when another worker escalated it first or the case moved on."""
     at = _now(at)
     with transaction.atomic():
@@ -1078,5 +1091,14 @@ def escalate(case: Case, *, at: datetime | None = None) -> bool:
             reason=_("超期自动督办"),
             department=case.department,
             details={"step": case.step, "due_at": case.due_at.isoformat()},
+        )
+        # In the same transaction: an escalation is never recorded without the leaders' reminder.
+        Reminder.objects.create(
+            case=case,
+            kind=Reminder.Kind.ESCALATED,
+            step=case.step or "",
+            due_at=None,
+            created_at=at,
+            note=_("超期自动督办"),
         )
     return True

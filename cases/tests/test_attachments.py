@@ -1,12 +1,18 @@
 """Photo uploads: real images only, turned upright, EXIF position read then every EXIF tag stripped."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from cases import workflow
 from cases.attachments import clean_image
+from cases.models import Case, Source
 from urbangrid.errors import DomainError
+
+from .conftest import WEST_POINT
 
 
 def photo_with_exif(orientation=6, lon=102.8505, lat=24.8805) -> bytes:
@@ -67,3 +73,39 @@ def test_a_gif_is_refused_as_an_unsupported_type():
     Image.new("P", (4, 4)).save(buffer, "GIF")
     with pytest.raises(DomainError, match="不支持"):
         clean_image(buffer.getvalue())
+
+
+@pytest.mark.django_db
+def test_a_report_with_one_good_and_one_fake_photo_writes_no_file_at_all(people, catalogue, photo, settings):
+    fake = SimpleUploadedFile("fake.jpg", b"not a photo", content_type="image/jpeg")
+    with pytest.raises(DomainError):
+        workflow.report(
+            people.alice,
+            source=Source.SUPERVISOR,
+            category=catalogue.cover,
+            lon=WEST_POINT[0],
+            lat=WEST_POINT[1],
+            photos=[photo(), fake],
+        )
+    assert not Case.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or [p for p in media.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.django_db
+def test_a_self_handled_report_with_a_fake_after_photo_writes_no_before_photo(
+    people, catalogue, photo, settings
+):
+    fake = SimpleUploadedFile("after.jpg", b"not a photo", content_type="image/jpeg")
+    with pytest.raises(DomainError):
+        workflow.report_self_handled(
+            people.alice,
+            category=catalogue.garbage,
+            lon=WEST_POINT[0],
+            lat=WEST_POINT[1],
+            before=[photo()],
+            after=[fake],
+        )
+    assert not Case.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or [p for p in media.rglob("*") if p.is_file()] == []

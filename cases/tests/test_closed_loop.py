@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from cases import workflow
@@ -163,3 +164,10 @@ def test_events_can_never_be_edited_or_deleted(people, catalogue, photo):
         event.save()
     with pytest.raises(Exception, match="immutable"):
         event.delete()
+    with pytest.raises(Exception, match="immutable"):
+        case.events.update(reason="changed")
+    with pytest.raises(Exception, match="immutable"):
+        CaseEvent.objects.filter(case=case).delete()
+    with pytest.raises(ProtectedError):
+        case.delete()
+    assert list(CaseEvent.objects.filter(case=case).values_list("reason", flat=True)) == [""]

@@ -1,15 +1,19 @@
-"""Two operators acting on one case at once: exactly one succeeds, the other gets a clear 409.
+"""Two operators acting on one case at once: exactly one succeeds, the other gets a clear 409;
+two deadline-scan workers at once: one reminder and one escalation.
 
 Runs on PostgreSQL (two real connections, row locks); SQLite serialises writers anyway.
 """
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from cases import workflow
-from cases.models import CaseEvent, Source, State
+from cases.models import CaseEvent, Reminder, Source, State
+from cases.reminders import scan_deadlines
 
 from .conftest import WEST_POINT
 
@@ -131,3 +135,26 @@ def test_the_same_client_id_sent_twice_at_once_makes_one_case(people, catalogue,
     )
     assert [kind for kind, _ in results] == ["ok", "ok"]
     assert results[0][1].pk == results[1][1].pk
+
+
+def test_two_workers_scanning_deadlines_at_once_remind_and_escalate_once(people, catalogue, photo):
+    t0 = timezone.now() - timedelta(days=1)
+    case = workflow.report(
+        people.alice,
+        source=Source.SUPERVISOR,
+        category=catalogue.cover,
+        lon=WEST_POINT[0],
+        lat=WEST_POINT[1],
+        photos=[photo()],
+        at=t0,
+    )
+    workflow.accept(people.carol, case, at=t0)
+    workflow.register(people.sam, case, at=t0)
+    workflow.dispatch(people.dan, case, people.city_management, at=t0)  # handling due 4 h later
+    now = timezone.now()
+    results = race(lambda: scan_deadlines(now), lambda: scan_deadlines(now))
+    assert [kind for kind, _ in results] == ["ok", "ok"]
+    assert sum(counts["escalated"] for _, counts in results) == 1
+    kinds = sorted(Reminder.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds == ["escalated", "overdue"]
+    assert CaseEvent.objects.filter(case=case, action="escalate").count() == 1

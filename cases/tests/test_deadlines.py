@@ -51,6 +51,13 @@ def test_the_national_day_holiday_is_skipped_and_the_make_up_saturday_counts():
     assert add_limit(at("2026-10-09 17:00"), 2, LimitUnit.WORKING_HOURS) == at("2026-10-10 10:30")
 
 
+def test_the_make_up_sunday_before_national_day_counts_and_the_saturday_before_it_does_not():
+    # 2026: Sun Sep 20 is a make-up working day for National Day; Sat Sep 19 stays a rest day.
+    assert is_workday(date(2026, 9, 20)) and not is_workday(date(2026, 9, 19))
+    # Fri Sep 18 17:00 + 1 working hour: 0.5 h on Friday, Saturday off, Sunday 09:00 + 0.5 h.
+    assert add_limit(at("2026-09-18 17:00"), 1, LimitUnit.WORKING_HOURS) == at("2026-09-20 09:30")
+
+
 def test_the_mid_autumn_holiday_on_a_friday_is_skipped():
     # Thu Sep 24 17:00 + 1 h: 0.5 h on Thursday; Fri Sep 25 is 中秋, so Mon Sep 28 09:30.
     assert add_limit(at("2026-09-24 17:00"), 1, LimitUnit.WORKING_HOURS) == at("2026-09-28 09:30")

@@ -203,6 +203,9 @@ def test_an_overdue_case_is_escalated_once(people, catalogue, photo):
     assert workflow.escalate(case) is False
     case.refresh_from_db()
     assert case.supervised and case.events.filter(action="escalate", actor=None).count() == 1
+    assert list(Reminder.objects.filter(case=case).values_list("kind", "step", "note")) == [
+        ("escalated", "handle", "超期自动督办")
+    ]
 
 
 def test_the_centre_reassigns_a_case_a_department_holds_with_a_reason(people, catalogue, photo):

@@ -141,3 +141,61 @@ def test_the_same_client_id_twice_gives_the_first_case(people, catalogue, photo)
             photos=[photo()],
             client_id="phone-1-0001",
         )
+
+
+@pytest.fixture
+def closed(people, catalogue, photo):
+    return workflow.report_self_handled(
+        people.alice,
+        category=catalogue.garbage,
+        lon=WEST_POINT[0],
+        lat=WEST_POINT[1],
+        before=[photo()],
+        after=[photo()],
+    )
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda p, c: workflow.accept(p.carol, c),
+        lambda p, c: workflow.send_verification(p.carol, c),
+        lambda p, c: workflow.register(p.sam, c),
+        lambda p, c: workflow.refuse_registration(p.sam, c, reason="x"),
+        lambda p, c: workflow.dispatch(p.dan, c, p.water_company, reason="x"),
+        lambda p, c: workflow.reassign(p.dan, c, p.city_management, reason="x"),
+        lambda p, c: workflow.accept_by_department(p.erin, c),
+        lambda p, c: workflow.return_to_centre(p.erin, c, reason="x"),
+        lambda p, c: workflow.give_feedback(p.erin, c, note="x"),
+        lambda p, c: workflow.send_check(p.carol, c),
+        lambda p, c: workflow.close(p.sam, c),
+        lambda p, c: workflow.rework(p.sam, c, reason="x"),
+        lambda p, c: workflow.park(p.sam, c, reason="x"),
+        lambda p, c: workflow.unpark(p.sam, c),
+        lambda p, c: workflow.void(p.sam, c, reason="x"),
+    ],
+    ids=[
+        "accept",
+        "verification",
+        "register",
+        "refuse",
+        "dispatch",
+        "reassign",
+        "department-accept",
+        "return",
+        "feedback",
+        "send-check",
+        "close",
+        "rework",
+        "park",
+        "unpark",
+        "void",
+    ],
+)
+def test_a_closed_case_refuses_every_step(people, closed, action):
+    events = CaseEvent.objects.count()
+    with pytest.raises(workflow.DomainError):
+        action(people, closed)
+    closed.refresh_from_db()
+    assert closed.state == State.CLOSED and closed.due_at is None
+    assert CaseEvent.objects.count() == events
