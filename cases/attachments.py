@@ -165,9 +165,16 @@ def clean_image(data, *, max_bytes: int | None = None) -> CleanImage:
 
 def store_attachment(upload, *, case, event=None, purpose, uploaded_by=None):
     """Clean the photo, store it under MEDIA_ROOT and create its Attachment row."""
+
+    return store_clean_image(
+        clean_image(upload), case=case, event=event, purpose=purpose, uploaded_by=uploaded_by
+    )
+
+
+def store_clean_image(clean: CleanImage, *, case, event=None, purpose, uploaded_by=None):
+    """Store an already cleaned photo (the workflow cleans every photo before writing any)."""
     from .models import Attachment
 
-    clean = clean_image(upload)
     digest = hashlib.sha256(clean.content).hexdigest()
     attachment = Attachment(
         case=case,

@@ -136,3 +136,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# --- cases: deadline reminders (branch cases2) ---
+# A case is "due soon" this many clock minutes before its deadline; overdue this long → 督办.
+URBANGRID_DUE_SOON_MINUTES = envint("URBANGRID_DUE_SOON_MINUTES", "60")
+URBANGRID_ESCALATE_AFTER_MINUTES = envint("URBANGRID_ESCALATE_AFTER_MINUTES", "240")
+CELERY_BEAT_SCHEDULE = {
+    "scan-deadlines": {"task": "cases.tasks.scan_deadlines_task", "schedule": 60.0},
+}
+# --- end cases ---
