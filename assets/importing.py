@@ -6,7 +6,8 @@ identifier (its sub-type code in the scheme its length names); a category_code c
 filled, must agree. The unit grid is found from lon/lat (WGS84) with geo.spatial.locate_many.
 
 Every row is checked before anything is written; one bad row and nothing is written, with every
-problem reported. Writes are bulk inserts in one transaction: 100,000 rows take seconds.
+problem reported. Writes are one COPY (PostgreSQL) or one prepared INSERT run over every row (SQLite), in one
+transaction; see bench/bench_component_import.py for the rate.
 """
 
 import csv
@@ -16,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from catalog.models import Category, Kind
@@ -45,6 +46,26 @@ STATE_BY_TEXT = {
 TEXT_LIMITS = {"name": 100, "competent_department": 100, "owner": 100, "maintainer": 100, "data_source": 100}
 
 
+@dataclass(slots=True)
+class ComponentRow:
+    """One checked row, ready to insert (a Model instance per row would double the import time)."""
+
+    identifier: str
+    category_id: int
+    name: str
+    competent_department: str
+    owner: str
+    maintainer: str
+    state: str
+    first_recorded: datetime.date | None
+    changed: datetime.date | None
+    data_source: str
+    note: str
+    lon: float
+    lat: float
+    unit_grid_id: int | None = None
+
+
 @dataclass
 class ComponentImport:
     components: list = field(default_factory=list)
@@ -63,7 +84,7 @@ def _date(text: str):
 
 
 def check_components_csv(text: str) -> ComponentImport:
-    """Parse and check every row; the result holds unsaved Components or the list of problems."""
+    """Parse and check every row; the result holds ComponentRows or the list of problems."""
     from geo.spatial import locate_many
 
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -82,7 +103,8 @@ def check_components_csv(text: str) -> ComponentImport:
     existing = set(Component.objects.values_list("identifier", flat=True))
     seen: dict[str, int] = {}
     lines, lons, lats = [], [], []
-    for line, raw in enumerate(reader, start=2):
+    for raw in reader:
+        line = reader.line_num  # the line in the file (DictReader skips blank lines)
         row = {k: (v or "").strip() for k, v in raw.items() if k}
         errors = []
         identifier = category = None
@@ -139,9 +161,9 @@ def check_components_csv(text: str) -> ComponentImport:
         lons.append(lon)
         lats.append(lat)
         result.components.append(
-            Component(
+            ComponentRow(
                 identifier=identifier,
-                category=category,
+                category_id=category.id,
                 name=row.get("name") or category.minor_name,
                 competent_department=row.get("competent_department", ""),
                 owner=row.get("owner", ""),
@@ -173,10 +195,82 @@ def check_components_csv(text: str) -> ComponentImport:
     return result
 
 
+INSERT_FIELDS = [
+    "identifier",
+    "category_id",
+    "name",
+    "competent_department",
+    "owner",
+    "maintainer",
+    "unit_grid_id",
+    "state",
+    "first_recorded",
+    "changed",
+    "data_source",
+    "note",
+    "lon",
+    "lat",
+]
+INSERT_BATCH = 5000
+
+
+def insert_components(components: list) -> None:
+    """Insert ComponentRows (or unsaved Components) as fast as the database allows.
+
+    bulk_create spends most of its time compiling SQL in Python (and SQLite takes few parameters a
+    statement), so: on PostgreSQL one COPY, elsewhere one prepared INSERT run over every row
+    (executemany). Both are several times faster than bulk_create. The caller holds the transaction.
+    """
+    table = Component._meta.db_table
+    columns = [Component._meta.get_field(name.removesuffix("_id")).column for name in INSERT_FIELDS]
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(c) for c in columns)
+    adapt_date = connection.ops.adapt_datefield_value
+
+    def values(c):
+        return (
+            c.identifier,
+            c.category_id,
+            c.name,
+            c.competent_department,
+            c.owner,
+            c.maintainer,
+            c.unit_grid_id,
+            c.state,
+            adapt_date(c.first_recorded),
+            adapt_date(c.changed),
+            c.data_source,
+            c.note,
+            c.lon,
+            c.lat,
+        )
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({column_list}) FROM STDIN") as copy:
+                for component in components:
+                    copy.write_row(values(component))
+            return
+        sql = f"INSERT INTO {quote(table)} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"
+        for start in range(0, len(components), INSERT_BATCH):
+            cursor.executemany(sql, [values(c) for c in components[start : start + INSERT_BATCH]])
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB 18030 (what Excel on a Chinese Windows saves)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise DomainError(_("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）。")) from exc
+
+
 def import_components(text: str, *, commit: bool) -> ComponentImport:
     """Check the file; with commit=True and no problems, insert every component in one transaction."""
     result = check_components_csv(text)
     if result.ok and commit:
         with transaction.atomic():
-            Component.objects.bulk_create(result.components, batch_size=2000)
+            insert_components(result.components)
     return result

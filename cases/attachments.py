@@ -1,20 +1,15 @@
-"""Validated uploads: photos are checked to be real images, turned upright, read for their EXIF
-GPS position and time (a cross-check of the reported position), then re-encoded without any
-metadata (no EXIF, no GPS, no camera data is ever stored or served).
+"""Validated uploads: photos are checked to be real images, turned upright, stripped of metadata.
 
-Files and transactions: store_attachment() writes the file when called, inside the workflow's
-transaction. If that transaction rolls back, the row disappears but the file stays on disk as
-an orphan: harmless (it is never linked or served) and removed by `manage.py clean_orphan_media`.
-Deleting files on rollback would need a hook Django does not offer; writing after commit would
-leave a row without its file if the process died in between, which is worse.
+Before stripping, the EXIF GPS position and the time the photo was taken are read and kept on the
+Attachment row, as a cross-check of the position the reporter gave.
+
+A file written inside a transaction that then rolls back stays on disk without a row; such
+orphans are harmless and `manage.py clean_orphan_media` can remove them.
 """
-
-from __future__ import annotations
 
 import hashlib
 import io
 import math
-import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,156 +20,123 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from urbangrid.errors import DomainError
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 60_000_000  # more is a decompression bomb, not a phone photo
-MAX_SIDE = 4096
-FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+from .models import Attachment
 
-GPS_IFD = 0x8825
-EXIF_IFD = 0x8769
-DATETIME_ORIGINAL = 0x9003
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MAX_PIXELS = 50_000_000  # a 50-megapixel photo; beyond that it is a decompression bomb
+MAX_SIDE = 4096  # larger photos are scaled down: nobody needs more to see a broken cover
 
 
 @dataclass
 class CleanImage:
     content: bytes
     content_type: str
+    extension: str
     width: int
     height: int
-    exif_lon: float | None = None
-    exif_lat: float | None = None
-    taken_at: datetime | None = None
-
-    @property
-    def extension(self) -> str:
-        return {v[0]: v[1] for v in FORMATS.values()}[self.content_type]
+    exif_lon: float | None
+    exif_lat: float | None
+    taken_at: datetime | None
 
 
-def _read(data, max_bytes: int) -> bytes:
-    if isinstance(data, bytes | bytearray):
-        raw = bytes(data)
-    else:
-        size = getattr(data, "size", None)
-        if size is not None and size > max_bytes:
-            raise DomainError(f"文件过大（最大 {max_bytes // (1024 * 1024)} MB）")
-        if hasattr(data, "seek"):
-            data.seek(0)
-        raw = data.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise DomainError(f"文件过大（最大 {max_bytes // (1024 * 1024)} MB）")
-    if not raw:
-        raise DomainError("文件为空")
-    return raw
+def _max_bytes() -> int:
+    return int(getattr(settings, "URBANGRID_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+
+def _read(upload) -> bytes:
+    if isinstance(upload, bytes | bytearray):
+        return bytes(upload)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    return upload.read()
 
 
 def _ratio(value) -> float:
     try:
         return float(value)
-    except (TypeError, ZeroDivisionError):
-        num, den = value
-        return num / den
+    except (TypeError, ValueError, ZeroDivisionError):
+        numerator, denominator = value
+        return float(numerator) / float(denominator)
 
 
 def _gps(exif) -> tuple[float | None, float | None]:
     try:
-        gps = exif.get_ifd(GPS_IFD)
+        gps = exif.get_ifd(0x8825)  # GPSInfo
     except Exception:
         return None, None
     try:
-        lat_ref, lat, lon_ref, lon = gps.get(1), gps.get(2), gps.get(3), gps.get(4)
-        if not (lat and lon):
-            return None, None
-        lat_v = sum(_ratio(x) / 60**i for i, x in enumerate(lat))
-        lon_v = sum(_ratio(x) / 60**i for i, x in enumerate(lon))
-        if str(lat_ref).upper().startswith("S"):
-            lat_v = -lat_v
-        if str(lon_ref).upper().startswith("W"):
-            lon_v = -lon_v
-        if not (math.isfinite(lat_v) and math.isfinite(lon_v)) or abs(lat_v) > 90 or abs(lon_v) > 180:
-            return None, None
-        if lat_v == 0 and lon_v == 0:
-            return None, None
-        return round(lon_v, 7), round(lat_v, 7)
-    except Exception:
+        lat = sum(_ratio(part) / 60**i for i, part in enumerate(gps[2]))
+        lon = sum(_ratio(part) / 60**i for i, part in enumerate(gps[4]))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return None, None
+    if gps.get(1) in ("S", b"S"):
+        lat = -lat
+    if gps.get(3) in ("W", b"W"):
+        lon = -lon
+    if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
+        return None, None
+    return round(lon, 7), round(lat, 7)
 
 
 def _taken_at(exif) -> datetime | None:
     try:
-        raw = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(0x0132)
-        if not raw:
-            return None
-        naive = datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
-        return timezone.make_aware(naive)
+        text = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)  # DateTimeOriginal, DateTime
+        return timezone.make_aware(datetime.strptime(str(text).strip("\x00 "), "%Y:%m:%d %H:%M:%S"))
     except Exception:
         return None
 
 
-def clean_image(data, *, max_bytes: int | None = None) -> CleanImage:
-    """Check, orient, read and strip an uploaded photo; raise DomainError when it is not one."""
-    if max_bytes is None:
-        max_bytes = getattr(settings, "URBANGRID_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)
-    raw = _read(data, max_bytes)
+def clean_image(upload, *, max_bytes: int | None = None) -> CleanImage:
+    """Check that the upload is a real JPEG, PNG or WebP photo within the limits; return it upright
+    and without any metadata, with its EXIF position and time read first."""
+    data = _read(upload)
+    limit = max_bytes or _max_bytes()
+    if not data:
+        raise DomainError("照片文件为空。")
+    if len(data) > limit:
+        raise DomainError(f"照片过大（{len(data) // 1024} KB），上限为 {limit // 1024} KB。")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(raw))
-            fmt = probe.format
-            if fmt not in FORMATS:
-                raise DomainError("不支持的图片格式（仅支持 JPEG、PNG、WebP）")
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
             if probe.width * probe.height > MAX_PIXELS:
-                raise DomainError("图片像素过多")
+                raise DomainError("照片像素过多。")
             probe.verify()
-            image = Image.open(io.BytesIO(raw))
-            image.load()
+        image = Image.open(io.BytesIO(data))
+        image.load()
     except DomainError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise DomainError("图片像素过多") from exc
-    except UnidentifiedImageError as exc:
-        raise DomainError("文件不是有效的图片") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise DomainError("图片文件已损坏或不完整") from exc
-
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise DomainError("文件不是有效的图片（支持 JPEG、PNG、WebP）。") from None
+    if image_format not in FORMATS:
+        raise DomainError("不支持的图片格式，请上传 JPEG、PNG 或 WebP。")
     exif = image.getexif()
     lon, lat = _gps(exif)
     taken_at = _taken_at(exif)
     image = ImageOps.exif_transpose(image)
     if max(image.size) > MAX_SIDE:
-        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-
+        image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
-    if fmt == "PNG":
+    if image_format == "PNG":
         image.save(out, "PNG", optimize=True)
-    elif fmt == "WEBP":
-        image.save(out, "WEBP", quality=85)
+        content_type, extension = "image/png", "png"
     else:
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
-        image.save(out, "JPEG", quality=85, optimize=True)
-    return CleanImage(
-        content=out.getvalue(),
-        content_type=FORMATS[fmt][0],
-        width=image.width,
-        height=image.height,
-        exif_lon=lon,
-        exif_lat=lat,
-        taken_at=taken_at,
-    )
+        image.save(out, "JPEG", quality=85, optimize=True)  # no exif= argument: metadata dropped
+        content_type, extension = "image/jpeg", "jpg"
+    return CleanImage(out.getvalue(), content_type, extension, image.width, image.height, lon, lat, taken_at)
 
 
-def store_attachment(upload, *, case, event=None, purpose, uploaded_by=None):
-    """Clean the photo, store it under MEDIA_ROOT and create its Attachment row."""
-
+def store_attachment(upload, *, case, event=None, purpose: str, uploaded_by=None) -> Attachment:
+    """Clean the upload and store it as an attachment of the case (and event)."""
     return store_clean_image(
         clean_image(upload), case=case, event=event, purpose=purpose, uploaded_by=uploaded_by
     )
 
 
-def store_clean_image(clean: CleanImage, *, case, event=None, purpose, uploaded_by=None):
-    """Store an already cleaned photo (the workflow cleans every photo before writing any)."""
-    from .models import Attachment
-
+def store_clean_image(clean, *, case, event=None, purpose: str, uploaded_by=None) -> Attachment:
+    """Store an image already cleaned by clean_image(). Callers with several photos clean them all
+    first, so a bad one is refused before any file is written (a rollback cannot remove files)."""
     digest = hashlib.sha256(clean.content).hexdigest()
     attachment = Attachment(
         case=case,
@@ -195,13 +157,10 @@ def store_clean_image(clean: CleanImage, *, case, event=None, purpose, uploaded_
     return attachment
 
 
-def position_mismatch_metres(attachment, lon: float, lat: float) -> float | None:
-    """Distance between the photo's EXIF position and (lon, lat); None when the photo has none."""
-    if attachment.exif_lon is None or attachment.exif_lat is None or lon is None or lat is None:
+def position_mismatch_metres(attachment: Attachment, lon: float, lat: float) -> float | None:
+    """How far the photo's EXIF position is from the reported one (None without EXIF GPS)."""
+    if attachment.exif_lon is None or attachment.exif_lat is None:
         return None
-    r = 6_371_008.8
-    p1, p2 = math.radians(attachment.exif_lat), math.radians(lat)
-    dp = p2 - p1
-    dl = math.radians(lon - attachment.exif_lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(h))
+    x = math.radians(lon - attachment.exif_lon) * math.cos(math.radians((lat + attachment.exif_lat) / 2))
+    y = math.radians(lat - attachment.exif_lat)
+    return 6_371_000 * math.hypot(x, y)

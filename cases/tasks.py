@@ -1,11 +1,10 @@
-"""Periodic tasks of the cases app (scheduled by CELERY_BEAT_SCHEDULE; `manage.py runtasks`
-runs them in-process without a broker)."""
+"""Celery tasks of the closed loop. Without a broker, `manage.py runtasks` runs them in-process."""
 
 from celery import shared_task
 
 
-@shared_task(name="cases.tasks.scan_deadlines_task")
-def scan_deadlines_task() -> dict:
+@shared_task(name="cases.scan_deadlines")
+def scan_deadlines_task():
     from .reminders import scan_deadlines
 
     return scan_deadlines()

@@ -1,114 +1,111 @@
+"""Photo uploads: real images only, turned upright, EXIF position read then every EXIF tag stripped."""
+
 import io
-import os
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cases.attachments import clean_image, position_mismatch_metres, store_attachment
-from cases.models import Attachment
+from cases import workflow
+from cases.attachments import clean_image
+from cases.models import Case, Source
 from urbangrid.errors import DomainError
 
+from .conftest import WEST_POINT
 
-def jpeg_with_exif(width=40, height=20, orientation=6):
-    image = Image.new("RGB", (width, height), (200, 30, 30))
+
+def photo_with_exif(orientation=6, lon=102.8505, lat=24.8805) -> bytes:
+    image = Image.new("RGB", (80, 40), (10, 120, 200))
     exif = Image.Exif()
-    exif[0x0112] = orientation
-    exif[0x010F] = "PhoneMaker"  # camera make: must not survive
-    gps = exif.get_ifd(0x8825)
-    gps[1] = "N"
-    gps[2] = (24.0, 53.0, 6.0)  # 24°53'06" N = 24.885
-    gps[3] = "E"
-    gps[4] = (102.0, 49.0, 30.0)  # 102°49'30" E = 102.825
-    exif.get_ifd(0x8769)[0x9003] = "2026:11:20 10:15:00"
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
+    exif[0x0112] = orientation  # Orientation: 6 = rotate 90° clockwise to view
+    exif[0x010F] = "PhoneMaker"  # Make: must not survive
+    gps = {
+        1: "N",
+        2: (24.0, 52.0, (lat - 24 - 52 / 60) * 3600),
+        3: "E",
+        4: (102.0, 51.0, (lon - 102 - 51 / 60) * 3600),
+    }
+    exif[0x8825] = gps
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
 
 
-def test_a_photo_with_orientation_6_becomes_upright_with_swapped_size():
-    clean = clean_image(jpeg_with_exif(40, 20))
-    assert (clean.width, clean.height) == (20, 40)
-    assert clean.content_type == "image/jpeg"
-    assert Image.open(io.BytesIO(clean.content)).size == (20, 40)
-
-
-def test_the_gps_position_and_time_are_read():
-    clean = clean_image(jpeg_with_exif())
-    assert clean.exif_lat == pytest.approx(24.885)
-    assert clean.exif_lon == pytest.approx(102.825)
-    assert clean.taken_at.isoformat() == "2026-11-20T10:15:00+08:00"
-
-
-def test_exif_is_stripped_from_the_stored_bytes():
-    clean = clean_image(jpeg_with_exif())
-    assert len(Image.open(io.BytesIO(clean.content)).getexif()) == 0
+def test_a_rotated_camera_photo_is_stored_upright_with_its_gps_read_and_exif_stripped():
+    clean = clean_image(photo_with_exif())
+    assert (clean.width, clean.height) == (40, 80)
+    assert clean.exif_lon == pytest.approx(102.8505, abs=1e-6)
+    assert clean.exif_lat == pytest.approx(24.8805, abs=1e-6)
+    stored = Image.open(io.BytesIO(clean.content))
+    assert dict(stored.getexif()) == {}
     assert b"PhoneMaker" not in clean.content
-    assert b"Exif" not in clean.content
 
 
 def test_a_png_stays_a_png():
-    out = io.BytesIO()
-    Image.new("RGBA", (10, 7), (0, 0, 255, 128)).save(out, "PNG")
-    clean = clean_image(out.getvalue())
-    assert clean.content_type == "image/png"
-    assert (clean.width, clean.height) == (10, 7)
-    assert Image.open(io.BytesIO(clean.content)).format == "PNG"
+    buffer = io.BytesIO()
+    Image.new("RGBA", (10, 10), (0, 0, 0, 0)).save(buffer, "PNG")
+    clean = clean_image(buffer.getvalue())
+    assert clean.content_type == "image/png" and clean.exif_lon is None
 
 
-def test_a_text_file_named_jpg_is_refused():
-    with pytest.raises(DomainError, match="不是有效的图片"):
-        clean_image(b"hello, this is not a photo")
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"hello, I am a text file", "有效的图片"),
+        (b"", "为空"),
+        (photo_with_exif()[:300], "有效的图片"),
+    ],
+    ids=["text", "empty", "truncated"],
+)
+def test_what_is_not_a_photo_is_refused_with_a_message(data, words):
+    with pytest.raises(DomainError, match=words):
+        clean_image(data)
 
 
-def test_a_too_big_file_is_refused():
-    with pytest.raises(DomainError, match="文件过大"):
-        clean_image(jpeg_with_exif(), max_bytes=100)
+def test_a_photo_over_the_size_limit_is_refused():
+    with pytest.raises(DomainError, match="过大"):
+        clean_image(photo_with_exif(), max_bytes=100)
 
 
-def test_a_truncated_jpeg_is_refused():
-    data = jpeg_with_exif(400, 300)
-    with pytest.raises(DomainError, match="损坏"):
-        clean_image(data[: len(data) // 2])
-
-
-def test_an_unsupported_format_is_refused():
-    out = io.BytesIO()
-    Image.new("RGB", (5, 5)).save(out, "GIF")
+def test_a_gif_is_refused_as_an_unsupported_type():
+    buffer = io.BytesIO()
+    Image.new("P", (4, 4)).save(buffer, "GIF")
     with pytest.raises(DomainError, match="不支持"):
-        clean_image(out.getvalue())
-
-
-def test_a_huge_photo_is_downsized():
-    out = io.BytesIO()
-    Image.new("RGB", (5000, 100)).save(out, "JPEG")
-    clean = clean_image(out.getvalue())
-    assert (clean.width, clean.height) == (4096, 82)
+        clean_image(buffer.getvalue())
 
 
 @pytest.mark.django_db
-def test_store_attachment_writes_the_clean_file_and_the_row(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    attachment = store_attachment(
-        io.BytesIO(jpeg_with_exif()), case=None, purpose=Attachment.Purpose.REPORT, uploaded_by=None
-    )
-    stored = (tmp_path / attachment.file.name).read_bytes()
-    assert attachment.size == len(stored)
-    assert len(attachment.sha256) == 64
-    assert b"PhoneMaker" not in stored
-    assert position_mismatch_metres(attachment, 102.825, 24.885) == pytest.approx(0, abs=0.01)
-    assert position_mismatch_metres(attachment, 102.825, 24.886) == pytest.approx(111.2, abs=0.5)
+def test_a_report_with_one_good_and_one_fake_photo_writes_no_file_at_all(people, catalogue, photo, settings):
+    fake = SimpleUploadedFile("fake.jpg", b"not a photo", content_type="image/jpeg")
+    with pytest.raises(DomainError):
+        workflow.report(
+            people.alice,
+            source=Source.SUPERVISOR,
+            category=catalogue.cover,
+            lon=WEST_POINT[0],
+            lat=WEST_POINT[1],
+            photos=[photo(), fake],
+        )
+    assert not Case.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or [p for p in media.rglob("*") if p.is_file()] == []
 
 
 @pytest.mark.django_db
-def test_clean_orphan_media_removes_only_files_without_a_row(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    kept = store_attachment(io.BytesIO(jpeg_with_exif()), case=None, purpose="report")
-    orphan = tmp_path / "cases" / "2026" / "01" / "orphan.jpg"
-    orphan.parent.mkdir(parents=True, exist_ok=True)
-    orphan.write_bytes(b"x")
-    os.utime(tmp_path / kept.file.name, (0, 0))
-    os.utime(orphan, (0, 0))
-    call_command("clean_orphan_media", stdout=io.StringIO())
-    assert not orphan.exists()
-    assert (tmp_path / kept.file.name).exists()
+def test_a_self_handled_report_with_a_fake_after_photo_writes_no_before_photo(
+    people, catalogue, photo, settings
+):
+    fake = SimpleUploadedFile("after.jpg", b"not a photo", content_type="image/jpeg")
+    with pytest.raises(DomainError):
+        workflow.report_self_handled(
+            people.alice,
+            category=catalogue.garbage,
+            lon=WEST_POINT[0],
+            lat=WEST_POINT[1],
+            before=[photo()],
+            after=[fake],
+        )
+    assert not Case.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or [p for p in media.rglob("*") if p.is_file()] == []

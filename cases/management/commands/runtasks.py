@@ -1,107 +1,90 @@
 """Run the periodic tasks of CELERY_BEAT_SCHEDULE in this process, without a broker.
 
-    manage.py runtasks --once    run every task once and exit
-    manage.py runtasks --loop    run each task at its interval until SIGTERM or Ctrl-C (default)
-
-A failing task is logged and the loop goes on. Schedules may be seconds (int/float), a timedelta,
-or a Celery schedule object (crontab...) with is_due().
+The embedded default (SQLite, no Redis) uses this instead of `celery -A urbangrid worker -B`;
+both run the same task functions on the same schedule. A failing task is logged and the loop
+goes on; SIGTERM or Ctrl-C stops it between tasks.
 """
 
 import importlib
 import logging
 import signal
-import threading
 import time
 from datetime import timedelta
 
+from celery.schedules import schedule as every
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 
-def resolve_task(name: str):
-    module, _, attr = name.rpartition(".")
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise CommandError(f"task {name!r} not found") from exc
+def _task(name: str):
+    from celery import current_app
+
+    current_app.loader.import_default_modules()
+    task = current_app.tasks.get(name)
+    if task is None:  # a dotted path to a function also works
+        module_name, _, attribute = name.rpartition(".")
+        try:
+            task = getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError):
+            raise CommandError(f"unknown task {name!r} in CELERY_BEAT_SCHEDULE") from None
+    return task
 
 
-def interval_seconds(schedule) -> float | None:
-    if isinstance(schedule, int | float):
-        return float(schedule)
-    if isinstance(schedule, timedelta):
-        return schedule.total_seconds()
-    run_every = getattr(schedule, "run_every", None)
-    if isinstance(run_every, timedelta):
-        return run_every.total_seconds()
-    return None  # a crontab-like schedule: asked with is_due()
+def _schedule(value):
+    if isinstance(value, int | float):
+        return every(timedelta(seconds=value))
+    if isinstance(value, timedelta):
+        return every(value)
+    return value  # a celery schedule (crontab, solar…)
 
 
 class Command(BaseCommand):
-    help = "Run the periodic tasks (CELERY_BEAT_SCHEDULE) in-process without a broker."
+    help = "Run the periodic background tasks (reminders, escalation, reports) without a broker."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="run every task once and exit")
-        parser.add_argument("--loop", action="store_true", help="keep running (the default)")
+        parser.add_argument("--loop", action="store_true", help="keep running every task on its schedule")
+        parser.add_argument("--once", action="store_true", help="run every task once and stop (the default)")
 
     def handle(self, *args, **options):
-        schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", {}) or {}
-        entries = []
-        for key, entry in schedule.items():
-            entries.append(
-                {
-                    "key": key,
-                    "task": resolve_task(entry["task"]),
-                    "args": entry.get("args", ()),
-                    "kwargs": entry.get("kwargs", {}),
-                    "schedule": entry["schedule"],
-                    "interval": interval_seconds(entry["schedule"]),
-                    "next": 0.0,
-                    "last": None,
-                }
-            )
-        if options["once"]:
-            for entry in entries:
-                self._run(entry)
+        entries = {
+            key: (_task(entry["task"]), _schedule(entry["schedule"]))
+            for key, entry in getattr(settings, "CELERY_BEAT_SCHEDULE", {}).items()
+        }
+        if not entries:
+            self.stdout.write("no periodic tasks configured")
             return
-
-        stop = threading.Event()
-
-        def on_signal(signum, frame):
-            stop.set()
-
-        previous = signal.signal(signal.SIGTERM, on_signal)
-        self.stdout.write(f"runtasks: {len(entries)} periodic tasks, Ctrl-C to stop")
+        stopping = []
+        if options["loop"]:
+            signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        last_run = {}
         try:
-            while not stop.is_set():
-                now = time.monotonic()
-                for entry in entries:
-                    if entry["interval"] is not None:
-                        if now >= entry["next"]:
-                            entry["next"] = now + entry["interval"]
-                            self._run(entry)
-                    else:
-                        due, _ = entry["schedule"].is_due(entry["last"] or timezone.now())
-                        if due or entry["last"] is None:
-                            self._run(entry)
-                            entry["last"] = timezone.now()
-                waits = [e["next"] - time.monotonic() for e in entries if e["interval"] is not None]
-                stop.wait(max(0.1, min(waits + [1.0])))
+            while not stopping:
+                wait = 60.0
+                for key, (task, when) in entries.items():
+                    due, next_seconds = (
+                        (True, when.remaining_estimate(timezone.now()).total_seconds())
+                        if key not in last_run
+                        else when.is_due(last_run[key])
+                    )
+                    if due:
+                        self._run(key, task)
+                        last_run[key] = timezone.now()
+                    wait = min(wait, max(float(next_seconds), 1.0))
+                if not options["loop"]:
+                    return
+                time.sleep(wait)
         except KeyboardInterrupt:
             pass
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        self.stdout.write("runtasks: stopped")
 
-    def _run(self, entry):
-        started = time.monotonic()
+    def _run(self, key, task):
+        started = time.perf_counter()
         try:
-            result = entry["task"](*entry["args"], **entry["kwargs"])
+            result = task.run() if hasattr(task, "run") else task()
         except Exception:
-            logger.exception("periodic task %s failed", entry["key"])
-            self.stderr.write(f"{entry['key']}: failed (see log)")
+            log.exception("periodic task %s failed", key)
+            self.stderr.write(f"{key}: failed (see the log)")
             return
-        self.stdout.write(f"{entry['key']}: {result} ({time.monotonic() - started:.2f} s)")
+        self.stdout.write(f"{key}: {result} ({time.perf_counter() - started:.2f} s)")
