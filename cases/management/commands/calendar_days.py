@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 )
                 kind = "workday" if options["workday"] else "holiday"
                 self.stdout.write(f"{d} {kind} {options['note']}".rstrip())
-            deadlines.clear_cache()
+            deadlines.calendar_changed()
         else:
             days = CalendarDay.objects.all()
             if options.get("year"):
