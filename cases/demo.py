@@ -13,5 +13,7 @@ def load_cases(stdout, options) -> None:
     days = int(options.get("days", 60))
     if days <= 0:
         return
-    stats = simulate(days=days, end=timezone.localdate(), seed=int(options.get("seed", 1) or 1), stdout=stdout)
+    stats = simulate(
+        days=days, end=timezone.localdate(), seed=int(options.get("seed", 1) or 1), stdout=stdout
+    )
     stdout.write(f"cases: {stats.cases} cases, {stats.events} events, {stats.open} still open")

@@ -262,7 +262,10 @@ class Simulator:
                 source, actor, photos = Source.SUPERVISOR, supervisor, [self.photos.next()]
             extra = {}
             if source == Source.PUBLIC:
-                extra = {"reporter_name": "市民", "reporter_phone": f"1{rng.randrange(3, 9)}{rng.randrange(10**9):09d}"}
+                extra = {
+                    "reporter_name": "市民",
+                    "reporter_phone": f"1{rng.randrange(3, 9)}{rng.randrange(10**9):09d}",
+                }
             case = workflow.report(
                 actor,
                 source=source,
@@ -306,8 +309,12 @@ class Simulator:
                 return self._open()
             passed = rng.random() >= rates.verify_fails
             workflow.answer_task(
-                supervisor, task, passed=passed, note="现场核实" if passed else "现场未发现该问题",
-                photos=[self.photos.next()], at=when,
+                supervisor,
+                task,
+                passed=passed,
+                note="现场核实" if passed else "现场未发现该问题",
+                photos=[self.photos.next()],
+                at=when,
             )
             self._done("verify")
             case.refresh_from_db()
@@ -382,7 +389,9 @@ class Simulator:
             if not step(when):
                 return self._open()
             until = handle_due + max(handle_due - at, timedelta(hours=8))
-            extension = workflow.request_extension(handler, case, until=until, reason="需协调施工，申请延期", at=when)
+            extension = workflow.request_extension(
+                handler, case, until=until, reason="需协调施工，申请延期", at=when
+            )
             self._done("request_extension")
             at, when = when, when + timedelta(minutes=rng.randrange(10, 180))
             if not step(when):
@@ -410,7 +419,9 @@ class Simulator:
                     self._done("urge")
             if not step(when):
                 return self._open()
-            case = workflow.give_feedback(handler, case, note="已处置完毕", photos=[self.photos.next()], at=when)
+            case = workflow.give_feedback(
+                handler, case, note="已处置完毕", photos=[self.photos.next()], at=when
+            )
             self._done("feedback")
             at, when = when, self._after(when, case.due_at)
             if not step(when):
@@ -422,8 +433,12 @@ class Simulator:
                 return self._open()
             passed = reworked or rng.random() >= rates.rework
             workflow.answer_task(
-                supervisor, task, passed=passed, note="已整改" if passed else "问题仍存在",
-                photos=[self.photos.next()], at=when,
+                supervisor,
+                task,
+                passed=passed,
+                note="已整改" if passed else "问题仍存在",
+                photos=[self.photos.next()],
+                at=when,
             )
             self._done("check")
             case.refresh_from_db()
@@ -476,7 +491,11 @@ def _fast_lookups():
     from cases import workflow
     from catalog import limits
 
-    original_limit, original_suggest, debug = limits.time_limit_for, workflow.suggest_department, settings.DEBUG
+    original_limit, original_suggest, debug = (
+        limits.time_limit_for,
+        workflow.suggest_department,
+        settings.DEBUG,
+    )
     limit_cache, suggest_cache = {}, {}
 
     def time_limit_for(category, step, area_class=""):
@@ -491,14 +510,24 @@ def _fast_lookups():
             suggest_cache[key] = original_suggest(case)
         return suggest_cache[key]
 
-    limits.time_limit_for, workflow.suggest_department, settings.DEBUG = time_limit_for, suggest_department, False
+    limits.time_limit_for, workflow.suggest_department, settings.DEBUG = (
+        time_limit_for,
+        suggest_department,
+        False,
+    )
     try:
         yield
     finally:
-        limits.time_limit_for, workflow.suggest_department, settings.DEBUG = original_limit, original_suggest, debug
+        limits.time_limit_for, workflow.suggest_department, settings.DEBUG = (
+            original_limit,
+            original_suggest,
+            debug,
+        )
 
 
-def simulate(*, days: int, end: date | None = None, seed: int = 1, rates: Rates | None = None, stdout=None, now=None):
+def simulate(
+    *, days: int, end: date | None = None, seed: int = 1, rates: Rates | None = None, stdout=None, now=None
+):
     """Simulate `days` days ending on `end` (default today). Returns Stats."""
     end = end or timezone.localdate()
     return Simulator(seed=seed, rates=rates, stdout=stdout).run(days=days, end=end, now=now)

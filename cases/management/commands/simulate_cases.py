@@ -1,7 +1,7 @@
 """simulate_cases: realistic case history through the workflow, or benchmark volumes in bulk.
 
-    manage.py simulate_cases --days 60 [--end 2026-11-28] [--seed 1] [--per-day 150-250]
-    manage.py simulate_cases --bulk --cases 1000000 [--days 365] [--seed 1] [--no-events]
+manage.py simulate_cases --days 60 [--end 2026-11-28] [--seed 1] [--per-day 150-250]
+manage.py simulate_cases --bulk --cases 1000000 [--days 365] [--seed 1] [--no-events]
 """
 
 import time
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Simulate case history through the real workflow (or --bulk: benchmark volumes without it)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=60)
+        parser.add_argument("--days", type=int, default=None, help="default 60; --bulk: N/2000")
         parser.add_argument("--end", type=date.fromisoformat, default=None, help="last day, YYYY-MM-DD")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--per-day", default="150-250", help="reports per day, e.g. 150-250")
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             low, high = (int(part) for part in options["per_day"].split("-"))
         except ValueError:
             raise CommandError("--per-day must read like 150-250") from None
+        options["days"] = options["days"] or 60
         if options["days"] <= 0 or low <= 0 or high < low:
             raise CommandError("--days must be > 0 and --per-day a range like 150-250")
         stats = simulate(
