@@ -77,6 +77,10 @@ def prepare():
     for step, minutes in [("accept", 60), ("verify", 120), ("register", 60), ("dispatch", 60),
                           ("handle", 2880), ("check", 480), ("close", 240)]:  # fmt: skip
         TimeLimit.objects.create(
-            category=None, step=Step(step), area_class="", amount=Decimal(minutes), unit=LimitUnit.CLOCK_MINUTES
+            category=None,
+            step=Step(step),
+            area_class="",
+            amount=Decimal(minutes),
+            unit=LimitUnit.CLOCK_MINUTES,
         )
     return town, people

@@ -65,7 +65,9 @@ def main():
         count, page = ours()
         raw_count, raw_page = raw()
         assert count == raw_count and [c.pk for c in page] == [r[0] for r in raw_page]
-        assert Case.objects.filter(due_at__isnull=False).exclude(state__in=["closed", "not_registered"]).exists()
+        assert (
+            Case.objects.filter(due_at__isnull=False).exclude(state__in=["closed", "not_registered"]).exists()
+        )
         times = {"ours": [], "raw": []}
         for _ in range(args.repeat):
             for name, fn in (("ours", ours), ("raw", raw)):
