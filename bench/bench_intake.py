@@ -107,7 +107,7 @@ def start_server():
         name = "gunicorn 2 workers x 8 threads"
     except ImportError:
         command = [sys.executable, str(ROOT / "bench" / "_serve.py"), HOST, str(PORT)]
-        name = "threaded wsgiref (gunicorn not installed)"
+        name = "wsgiref with 16 threads (gunicorn not installed)"
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     wait_for_port(process)
     return process, name
@@ -120,9 +120,7 @@ def raw_insert_rates(rows: int) -> tuple[float, float]:
     columns = [f"c{i}" for i in range(40)]
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_scratch")
-        cursor.execute(
-            f"CREATE TABLE bench_scratch (id integer primary key, {', '.join(c + ' varchar(40)' for c in columns)})"
-        )
+        cursor.execute(f"CREATE TABLE bench_scratch ({', '.join(c + ' varchar(40)' for c in columns)})")
     sql = f"INSERT INTO bench_scratch ({', '.join(columns)}) VALUES ({', '.join(['%s'] * 40)})"
     data = [tuple(f"value {r} {i}" for i in range(40)) for r in range(rows)]
     started = time.perf_counter()
