@@ -4,8 +4,8 @@ HTTP/1.0, no request logging. Usage: _serve.py HOST PORT."""
 
 import os
 import sys
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
