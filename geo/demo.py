@@ -179,13 +179,15 @@ def plan_geography(grid_size: float) -> dict:
                 plan["grids"].append(
                     {
                         "code": f"{community_code}{serial:03d}",
-                        "name": f"{community_name}{serial:03d}号网格",
+                        "name": f"{community_name}-{serial:03d}号网格",
                         "community": community_code,
                         "street": street_code,
                         "area_class": str(area_class[position]),
                         "shape": shape,
                         "centroid": (round(centroid.x, 7), round(centroid.y, 7)),
                         "area_m2": round(shape.area * metre_area, 1),
+                        "row": int(rows[position]),
+                        "col": int(cols[position]),
                     }
                 )
     _plan_responsibility_grids(plan)
@@ -250,8 +252,9 @@ def _merge_small_groups(groups: dict) -> dict:
 
 
 def _plan_responsibility_grids(plan):
-    """24 responsibility grids; each street gets a share by patrol weight, then its grids are cut
-    into that many runs of equal weight in community order."""
+    """24 responsibility grids. Each street gets a share by patrol weight (core grids weigh more, so
+    core responsibility grids are smaller); its grids are then cut into that many compact parts of
+    equal weight by recursive bisection along the longer side."""
     by_street = defaultdict(list)
     for grid in plan["grids"]:
         by_street[grid["street"]].append(grid)
@@ -267,17 +270,36 @@ def _plan_responsibility_grids(plan):
     names = {s["code"]: s["name"] for s in plan["streets"]}
     for street, count in zip(streets, counts.tolist(), strict=True):
         grids = by_street[street]
-        cumulative = np.cumsum([CLASS_WEIGHT[g["area_class"]] for g in grids])
-        part = np.minimum((cumulative - 1e-9) * count // cumulative[-1], count - 1).astype(int)
-        for k in range(count):
+        rows = np.array([g["row"] for g in grids])
+        cols = np.array([g["col"] for g in grids])
+        weight = np.array([CLASS_WEIGHT[g["area_class"]] for g in grids])
+        for k, part in enumerate(_bisect(np.arange(len(grids)), count, rows, cols, weight), start=1):
             number += 1
             code = f"RG{number:02d}"
             plan["responsibility"].append(
-                {"code": code, "name": f"{names[street]}责任网格{k + 1}（演示）", "street": street}
+                {"code": code, "name": f"{names[street]}责任网格{k}（演示）", "street": street}
             )
-            for grid, p in zip(grids, part.tolist(), strict=True):
-                if p == k:
-                    grid["responsibility"] = code
+            for position in part.tolist():
+                grids[position]["responsibility"] = code
+
+
+def _bisect(positions, parts, rows, cols, weight):
+    """Split positions into `parts` groups of about equal weight, cutting across the longer side."""
+    if parts == 1:
+        return [positions]
+    r, c = rows[positions], cols[positions]
+    if np.ptp(c) >= np.ptp(r):
+        order = np.lexsort((r, c))  # west → east
+    else:
+        order = np.lexsort((c, r))  # north → south
+    ordered = positions[order]
+    first = parts // 2
+    cumulative = np.cumsum(weight[ordered])
+    cut = int(np.searchsorted(cumulative, cumulative[-1] * first / parts)) + 1
+    cut = min(max(cut, first), len(ordered) - (parts - first))
+    return _bisect(ordered[:cut], first, rows, cols, weight) + _bisect(
+        ordered[cut:], parts - first, rows, cols, weight
+    )
 
 
 def _write(plan):

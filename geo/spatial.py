@@ -80,11 +80,17 @@ class GridIndex:
             self.dx = self.dy = 1.0
             return
         bounds = shapely.bounds(self.polygons)
-        minx, miny = bounds[:, 0].min(), bounds[:, 1].min()
-        maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
+        usable = ~np.isnan(bounds).any(axis=1)  # empty geometries have no bounds and hold no point
+        if not usable.any():
+            self.cells = np.full((1, 1), _OUTSIDE, dtype=np.int32)
+            self.x0 = self.y0 = 0.0
+            self.dx = self.dy = 1.0
+            return
+        minx, miny = bounds[usable, 0].min(), bounds[usable, 1].min()
+        maxx, maxy = bounds[usable, 2].max(), bounds[usable, 3].max()
         # About six cells across a typical grid, so most cells lie inside one grid.
-        dx = float(np.median(bounds[:, 2] - bounds[:, 0])) / 6 or (maxx - minx) / 64 or 1e-3
-        dy = float(np.median(bounds[:, 3] - bounds[:, 1])) / 6 or (maxy - miny) / 64 or 1e-3
+        dx = float(np.median(bounds[usable, 2] - bounds[usable, 0])) / 6 or (maxx - minx) / 64 or 1e-3
+        dy = float(np.median(bounds[usable, 3] - bounds[usable, 1])) / 6 or (maxy - miny) / 64 or 1e-3
         while ((maxx - minx) / dx + 3) * ((maxy - miny) / dy + 3) > _MAX_CELLS:
             dx, dy = dx * 1.5, dy * 1.5
         # An odd offset so lattice lines rarely fall on grid edges.
@@ -95,15 +101,17 @@ class GridIndex:
 
         # Cells touched by each grid's (widened) bounding box, counted with a 2-D difference array;
         # summing index+1 the same way names the candidate where exactly one box touches a cell.
+        bounds = np.where(usable[:, None], bounds, [minx, miny, minx, miny])  # placeholders, weight 0
         ix0 = np.floor((bounds[:, 0] - 2 * _MARGIN - x0) / dx).astype(np.int64)
         iy0 = np.floor((bounds[:, 1] - 2 * _MARGIN - y0) / dy).astype(np.int64)
         ix1 = np.floor((bounds[:, 2] + 2 * _MARGIN - x0) / dx).astype(np.int64) + 1
         iy1 = np.floor((bounds[:, 3] + 2 * _MARGIN - y0) / dy).astype(np.int64) + 1
         count = np.zeros((ny + 1, nx + 1), dtype=np.int32)
         total = np.zeros((ny + 1, nx + 1), dtype=np.int64)
-        weight = np.arange(1, n + 1, dtype=np.int64)
+        weight = np.where(usable, np.arange(1, n + 1, dtype=np.int64), 0)
+        ones = usable.astype(np.int32)
         for ys, xs, sign in ((iy0, ix0, 1), (iy0, ix1, -1), (iy1, ix0, -1), (iy1, ix1, 1)):
-            np.add.at(count, (ys, xs), sign)
+            np.add.at(count, (ys, xs), sign * ones)
             np.add.at(total, (ys, xs), sign * weight)
         count = count.cumsum(0).cumsum(1)[:ny, :nx]
         total = total.cumsum(0).cumsum(1)[:ny, :nx]
@@ -140,11 +148,10 @@ class GridIndex:
         state = self.cells.item(int(fy), int(fx))
         if state >= 0 or state == _OUTSIDE:
             return state
-        point = shapely.Point(lon, lat)
         if state <= -3:
             candidate = -3 - state
-            return candidate if self.polygons[candidate].intersects(point) else -1
-        found = self.tree.query(point, predicate="intersects")
+            return candidate if shapely.intersects_xy(self.polygons[candidate], lon, lat) else -1
+        found = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
         return int(found.min()) if len(found) else -1
 
     def indices_of(self, lons, lats) -> np.ndarray:
@@ -209,7 +216,7 @@ def _axis_aligned_rectangles(polygons, bounds) -> np.ndarray:
 
 _lock = threading.Lock()
 _index: GridIndex | None = None
-_checked_at = 0.0
+_next_check_at = 0.0  # time.monotonic() after which the GridVersion row is read again
 _force = False
 
 
@@ -238,19 +245,18 @@ def _check_interval() -> float:
 
 def get_index() -> GridIndex:
     """The current index, rebuilt if the grids changed (checked at most every few seconds)."""
-    global _index, _checked_at, _force
+    global _index, _next_check_at, _force
     index = _index
-    now = time.monotonic()
-    if index is not None and not _force and now - _checked_at < _check_interval():
+    if index is not None and not _force and time.monotonic() < _next_check_at:
         return index
     with _lock:
-        if _index is not None and not _force and now - _checked_at < _check_interval():
+        if _index is not None and not _force and time.monotonic() < _next_check_at:
             return _index
         version = _current_version()
         if _index is None or _force or version != _index.version:
             _force = False
             _index = GridIndex(version, _load_rows())
-        _checked_at = time.monotonic()
+        _next_check_at = time.monotonic() + _check_interval()
         return _index
 
 
@@ -268,6 +274,12 @@ def grids_changed() -> None:
         updated = GridVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
         if not updated:
             GridVersion.objects.create(pk=1, version=1)
+    _force = True  # this connection already sees the change
+    transaction.on_commit(_force_rebuild)  # and again once everyone can see it
+
+
+def _force_rebuild():
+    global _force
     _force = True
 
 

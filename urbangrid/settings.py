@@ -136,3 +136,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# --- geo (branch geo) ---
+# How often (seconds) each process checks whether the unit grids changed and its point index
+# must be rebuilt; never a database query per lookup.
+GEO_INDEX_CHECK_SECONDS = envint("GEO_INDEX_CHECK_SECONDS", "5")
+# --- end geo ---
