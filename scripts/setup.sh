@@ -26,7 +26,10 @@ stamp=.venv/.requirements.sha
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements.txt
+  mkdir -p var
+  if ! .venv/bin/pip install -q -r requirements.txt >var/pip-install.log 2>&1; then
+    cat var/pip-install.log; echo "setup: pip install failed"; exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 
