@@ -65,7 +65,11 @@ class Case(models.Model):  # 案件
     description = models.TextField(_("description"), blank=True)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reported_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
     )
     # A member of the public (12345 hotline, app): who to call back.
     reporter_name = models.CharField(_("reporter name"), max_length=60, blank=True)
@@ -171,7 +175,9 @@ class Attachment(models.Model):  # 附件: photos and documents, attached to a c
         FEEDBACK = "feedback", _("反馈照片")
         DOCUMENT = "document", _("文件")
 
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
     event = models.ForeignKey(
         CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
@@ -296,7 +302,10 @@ class Reminder(models.Model):  # 提醒 / 催办 / 督办 notices for handlers a
 
 class DispatchRule(models.Model):  # 属地派遣规则: who handles a sub-type in a street/community
     category = models.ForeignKey(
-        "catalog.Category", null=True, blank=True, on_delete=models.CASCADE,
+        "catalog.Category",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text=_("blank: every sub-type"),
     )
     street = models.ForeignKey("geo.Street", null=True, blank=True, on_delete=models.CASCADE)
