@@ -3,7 +3,9 @@
 Reads patrol's tables through patrol's own functions; writes nothing.
 """
 
-from patrol.coverage import responsibility_grid_coverage
+import numpy as np
+
+from geo.models import UnitGrid
 from patrol.models import Shift, TrackPoint
 from patrol.tracks import day_bounds, track_between
 
@@ -75,14 +77,33 @@ def track_for_day(supervisor, day) -> dict:
     }
 
 
-def coverage_for_day(grids, day) -> dict:
-    result = {}
-    for grid in grids:
-        cov = responsibility_grid_coverage(grid, day)
-        result[grid.code] = {
-            "percent": cov.percent,
-            "unit_grids": cov.unit_grids,
-            "walked": cov.walked,
-            "not_walked": cov.not_walked_codes,
-        }
-    return {"day": day.isoformat(), "grids": result}
+def walked_unit_grids(day) -> set[int]:
+    """Ids of the unit grids any supervisor walked on the day (good track points only)."""
+    from geo.spatial import locate_many
+
+    start, end = day_bounds(day)
+    walked: set[int] = set()
+    supervisor_ids = (
+        Shift.objects.filter(started_at__lt=end).exclude(ended_at__lt=start).values_list("supervisor_id", flat=True)
+    )
+    for supervisor_id in set(supervisor_ids):
+        good = track_between(supervisor_id, start, end, good_only=True)
+        if good:
+            ids = locate_many(np.array([p.lon for p in good]), np.array([p.lat for p in good]))
+            walked.update(int(i) for i in np.unique(ids) if i >= 0)
+    return walked
+
+
+def coverage_for_day(walked: set[int]) -> dict:
+    """Per responsibility grid: its unit grids, how many were walked, and the share."""
+    totals: dict[str, list[int]] = {}
+    for grid_id, code in UnitGrid.objects.exclude(responsibility_grid=None).values_list(
+        "id", "responsibility_grid__code"
+    ):
+        entry = totals.setdefault(code, [0, 0])
+        entry[0] += 1
+        entry[1] += grid_id in walked
+    return {
+        code: {"unit_grids": n, "walked": w, "percent": round(100 * w / n, 1) if n else 0.0}
+        for code, (n, w) in sorted(totals.items())
+    }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CENTRE_ROLES
 
-from .. import queries
+from .. import actions, queries
 from ..access import roles_required
 from ..export import write_cases_xlsx
 
@@ -73,9 +73,8 @@ def _list(request, list_kind: str, slug: str):
         **_page(request, rows),
     }
     if list_kind == "queue" and slug == "dispatch":
-        from ..actions import dispatch_suggestions
-
-        context["suggestions"] = dispatch_suggestions(context["items"])
+        context["suggestions"] = actions.dispatch_suggestions(context["items"])
+        context["departments"] = list(actions.dispatch_departments())
     for case in context["items"]:
         case.badge = queries.deadline_badge(case.due_at, now)
     template = "centre/_case_rows.html" if request.headers.get("HX-Request") else "centre/case_list.html"

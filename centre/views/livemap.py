@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import CENTRE_ROLES, Role, User
-from geo.models import District, ResponsibilityGrid
+from geo.models import District
 
 from .. import layers, patrolview, queries
 from ..access import roles_required
@@ -67,8 +67,11 @@ def grid_layer(request):
         bbox = layers.parse_bbox(request.GET.get("bbox", ""))
     except ValueError:
         return HttpResponseBadRequest(_("bbox应为“最小经度,最小纬度,最大经度,最大纬度”"))
+    walked = None
+    if request.GET.get("coverage"):
+        walked = _walked(_day_from(request.GET["coverage"]))
     try:
-        body = layers.unit_grids_in_viewport(bbox).encode()
+        body = layers.unit_grids_in_viewport(bbox, walked=walked).encode()
     except layers.TooManyGrids:
         return JsonResponse({"detail": _("范围内网格过多，请放大地图。")}, status=413)
     return _json_bytes(request, body, compressed=False)
@@ -85,11 +88,15 @@ def supervisors_on_duty(request):
     return JsonResponse({"supervisors": patrolview.on_duty_positions(timezone.now())})
 
 
-def _day(request) -> date:
+def _day_from(text: str) -> date:
     try:
-        return date.fromisoformat(request.GET.get("day", ""))
+        return date.fromisoformat(text)
     except ValueError:
         return timezone.localdate()
+
+
+def _day(request) -> date:
+    return _day_from(request.GET.get("day", ""))
 
 
 @centre_only
@@ -98,17 +105,21 @@ def track(request, supervisor_id: int):
     return JsonResponse(patrolview.track_for_day(supervisor, _day(request)))
 
 
+def _walked(day) -> set[int]:
+    key = f"centre:walked:{day.isoformat()}"
+    walked = cache.get(key)
+    if walked is None:
+        walked = patrolview.walked_unit_grids(day)
+        # Today's coverage grows as people walk; a past day's is settled.
+        cache.set(key, walked, 60 if day >= timezone.localdate() - timedelta(days=1) else 3600)
+    return walked
+
+
 @centre_only
 def coverage(request):
-    """Per responsibility grid: share of its unit grids walked on the day and the codes not walked."""
+    """Per responsibility grid: share of its unit grids walked on the day (今日巡查覆盖)."""
     day = _day(request)
-    key = f"centre:coverage:{day.isoformat()}"
-    data = cache.get(key)
-    if data is None:
-        data = patrolview.coverage_for_day(ResponsibilityGrid.objects.prefetch_related("supervisors"), day)
-        # Today's coverage changes as people walk; a past day's does not.
-        cache.set(key, data, 60 if day >= timezone.localdate() - timedelta(days=1) else 3600)
-    return JsonResponse(data)
+    return JsonResponse({"day": day.isoformat(), "grids": patrolview.coverage_for_day(_walked(day))})
 
 
 MAP_CASE_LIMIT = 3000

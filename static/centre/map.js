@@ -26,11 +26,6 @@
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then((r) => (r.ok ? r.json() : Promise.reject(r.status)));
   }
-  function notWalked() {
-    const set = new Set();
-    if (coverage) Object.values(coverage.grids).forEach((g) => g.not_walked.forEach((c) => set.add(c)));
-    return set;
-  }
   function rgPercent(code) {
     return coverage && coverage.grids[code] ? coverage.grids[code].percent : null;
   }
@@ -63,16 +58,18 @@
     if (gridLayer) { map.removeLayer(gridLayer); gridLayer = null; }
     if (!$("layer-grids").checked || map.getZoom() < STREET_ZOOM) { drawDistrict(); return; }
     drawDistrict();
-    getJSON(d.gridsUrl + "?bbox=" + bboxParam()).then((data) => {
+    const withCoverage = $("layer-coverage").checked;
+    const url = d.gridsUrl + "?bbox=" + bboxParam() + (withCoverage ? "&coverage=" + $("track-day").value : "");
+    getJSON(url).then((data) => {
       if (gridLayer) map.removeLayer(gridLayer);
-      const gaps = $("layer-coverage").checked ? notWalked() : new Set();
+      const gap = (f) => withCoverage && f.properties.w === 0;
       gridLayer = L.geoJSON(data, {
         style: (f) => ({
           color: "#5f6b7a", weight: 0.6,
-          fill: true, fillColor: gaps.has(f.properties.c) ? "#f9a825" : (f.properties.a === "A" ? "#e3f0ff" : "#ffffff"),
-          fillOpacity: gaps.has(f.properties.c) ? 0.55 : 0.25,
+          fill: true, fillColor: gap(f) ? "#f9a825" : (f.properties.a === "A" ? "#e3f0ff" : "#ffffff"),
+          fillOpacity: gap(f) ? 0.55 : 0.25,
         }),
-        onEachFeature: (f, layer) => layer.bindTooltip(f.properties.c + " · " + (f.properties.r || "") + " · " + f.properties.a + "类", { sticky: true }),
+        onEachFeature: (f, layer) => layer.bindTooltip(f.properties.c + " · " + (f.properties.r || "") + " · " + f.properties.a + "类" + (gap(f) ? " · 今日未巡查" : ""), { sticky: true }),
       }).addTo(map);
       gridLayer.bringToBack();
       status.textContent = data.features.length + " 个单元网格";

@@ -1,0 +1,43 @@
+"""Live updates: a small fragment each page polls (htmx, every 15 s) with the counts that matter to
+the viewer's role and a notice when new reports or reminders arrived since the last poll."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import Role
+from accounts.permissions import is_centre
+from cases.models import Case, Extension, Reminder, State
+
+from .. import queries
+
+
+@login_required
+def badge(request):
+    user = request.user
+    now = timezone.now()
+    seen = parse_datetime(request.session.get("centre_live_seen", "")) or now
+    request.session["centre_live_seen"] = now.isoformat()
+    context = {"now": now}
+    if is_centre(user):
+        context |= {
+            "intake": Case.objects.filter(state__in=(State.REPORTED, State.VERIFYING)).count(),
+            "overdue": queries.overdue_rows(now).count(),
+            "extensions": Extension.objects.filter(status=Extension.Status.PENDING).count(),
+            "new_reports": Case.objects.filter(reported_at__gt=seen, reported_at__lte=now).count(),
+            "centre": True,
+        }
+    elif user.role == Role.DEPARTMENT and user.department_id:
+        context |= {
+            "inbox": queries.department_inbox(user.department).count(),
+            "new_cases": Case.objects.filter(
+                department_id=user.department_id, state=State.DISPATCHED, dispatched_at__gt=seen
+            ).count(),
+            "notices": Reminder.objects.filter(department_id=user.department_id, read_at=None).count(),
+            "new_notices": Reminder.objects.filter(department_id=user.department_id, created_at__gt=seen).count(),
+        }
+    else:
+        return HttpResponse("")
+    return render(request, "centre/_live.html", context)
