@@ -2,7 +2,7 @@
 sub-types (covers, lamps, bins, street trees, signs…), a few damaged or lost.
 
 Deterministic (a fixed random seed, grids and categories read in code order) and fast: numpy for
-the placement, geo.spatial.locate_many for the grid of each point, bulk inserts. Idempotent: if
+the placement, geo.spatial.locate_many for the grid of each point, one prepared INSERT. Idempotent: if
 any component exists nothing is written.
 """
 
@@ -12,6 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 
+from .importing import insert_components
 from .models import Component, ComponentState
 
 SEED = 20261129
@@ -132,5 +133,5 @@ def load_components(stdout, options) -> None:
             )
         )
     with transaction.atomic():
-        Component.objects.bulk_create(components, batch_size=5000)
+        insert_components(components)
     stdout.write(f"components: {count} over {len(set(located.tolist()))} unit grids")
