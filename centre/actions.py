@@ -154,11 +154,24 @@ def allowed_actions(user, case: Case) -> list[Action]:
         actions = [a for a in actions if a.slug != ("send-verification" if verified else "accept")]
     elif case.state == State.REPORTED:
         actions = [a for a in actions if a.slug != "send-verification"]
+    elif case.state == State.CHECKED:
+        # 结案 only when the 核查 confirmed the feedback; otherwise 返工.
+        check = (
+            case.tasks.filter(kind=Task.Kind.CHECK, status=Task.Status.DONE)
+            .order_by("-answered_at", "-id")
+            .first()
+        )
+        passed = bool(check and check.passed)
+        actions = [a for a in actions if a.slug != ("rework" if passed else "close")]
     return actions
 
 
 def dispatch_departments():
-    return Department.objects.filter(active=True).exclude(kind=Department.Kind.CONTRACTOR).order_by("kind", "code")
+    return (
+        Department.objects.filter(active=True)
+        .exclude(kind=Department.Kind.CONTRACTOR)
+        .order_by("kind", "code")
+    )
 
 
 def dispatch_suggestions(cases) -> dict[int, Department | None]:

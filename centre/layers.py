@@ -29,7 +29,7 @@ class TooManyGrids(Exception):
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """"min_lon,min_lat,max_lon,max_lat" → floats, or ValueError."""
+    """ "min_lon,min_lat,max_lon,max_lat" → floats, or ValueError."""
     parts = [float(p) for p in (text or "").split(",")]
     if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
         raise ValueError(text)
@@ -46,11 +46,15 @@ def _geojson(geometries) -> list[str]:
 def _collection(features: list[tuple[dict, str]], extra: dict | None = None) -> str:
     # The geometry strings come from GEOS already serialised: splice them in instead of parsing.
     body = ",".join(
-        '{"type":"Feature","properties":%s,"geometry":%s}' % (json.dumps(props, ensure_ascii=False), geom)
+        '{"type":"Feature","properties":'
+        + json.dumps(props, ensure_ascii=False)
+        + ',"geometry":'
+        + geom
+        + "}"
         for props, geom in features
     )
     head = "".join(f'"{k}":{json.dumps(v)},' for k, v in (extra or {}).items())
-    return '{"type":"FeatureCollection",%s"features":[%s]}' % (head, body)
+    return '{"type":"FeatureCollection",' + head + '"features":[' + body + "]}"
 
 
 def unit_grids_in_viewport(bbox: tuple[float, float, float, float], *, walked: set[int] | None = None) -> str:

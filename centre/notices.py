@@ -44,7 +44,9 @@ def inbox_notices(user, limit: int = 20):
 def mark_read(user, reminder_id: int) -> bool:
     rows = Reminder.objects.filter(pk=reminder_id, read_at=None)
     if user.department_id:
-        rows = rows.filter(department_id=user.department_id) | rows.filter(pk=reminder_id, read_at=None, recipient=user)
+        rows = rows.filter(department_id=user.department_id) | rows.filter(
+            pk=reminder_id, read_at=None, recipient=user
+        )
     else:
         rows = rows.filter(recipient=user)
     return bool(rows.update(read_at=timezone.now()))

@@ -84,7 +84,9 @@ def walked_unit_grids(day) -> set[int]:
     start, end = day_bounds(day)
     walked: set[int] = set()
     supervisor_ids = (
-        Shift.objects.filter(started_at__lt=end).exclude(ended_at__lt=start).values_list("supervisor_id", flat=True)
+        Shift.objects.filter(started_at__lt=end)
+        .exclude(ended_at__lt=start)
+        .values_list("supervisor_id", flat=True)
     )
     for supervisor_id in set(supervisor_ids):
         good = track_between(supervisor_id, start, end, good_only=True)

@@ -71,8 +71,12 @@ class CaseFilter(forms.Form):
     department = forms.ModelChoiceField(
         label=_("处置部门"), required=False, queryset=Department.objects.filter(active=True)
     )
-    date_from = forms.DateField(label=_("上报起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("上报止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("上报起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("上报止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
 
     def apply(self, rows, now=None):
@@ -86,9 +90,7 @@ class CaseFilter(forms.Form):
             rows = rows.filter(Q(address__icontains=data["q"]) | Q(description__icontains=data["q"]))
         if data["category"]:
             text = data["category"].strip()
-            rows = rows.filter(
-                Q(category__minor_code=text) | Q(category__minor_name__icontains=text)
-            )
+            rows = rows.filter(Q(category__minor_code=text) | Q(category__minor_name__icontains=text))
         if data["state"]:
             rows = rows.filter(state=data["state"])
         if data["source"]:
@@ -125,8 +127,10 @@ def overdue_rows(now):
 
 
 def due_soon_rows(now):
-    return case_list_base().filter(state__in=OPEN_STATES, due_at__gte=now, due_at__lt=now + DUE_SOON).order_by(
-        "due_at", "id"
+    return (
+        case_list_base()
+        .filter(state__in=OPEN_STATES, due_at__gte=now, due_at__lt=now + DUE_SOON)
+        .order_by("due_at", "id")
     )
 
 

@@ -13,8 +13,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from catalog.models import Step
 from cases.models import OPEN_STATES, Case, CaseEvent, Source, State
+from catalog.models import Step
 
 TODAY_SECONDS = 30
 MONTH_SECONDS = 300

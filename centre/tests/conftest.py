@@ -60,8 +60,14 @@ def people(town):
 @pytest.fixture
 def catalogue(people):
     cover = Category.objects.create(
-        scheme="GB/T 47678.5-2026", kind=Kind.COMPONENT, major_code="01", major_name="市政公用设施",
-        minor_code="01002", minor_name="污水井盖", department=people.city_management, safety_hazard=True,
+        scheme="GB/T 47678.5-2026",
+        kind=Kind.COMPONENT,
+        major_code="01",
+        major_name="市政公用设施",
+        minor_code="01002",
+        minor_name="污水井盖",
+        department=people.city_management,
+        safety_hazard=True,
         registration_condition="井盖缺失、破损或移位",
     )
     garbage = Category.objects.create(

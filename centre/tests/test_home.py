@@ -43,7 +43,13 @@ def test_the_navigation_offers_a_handler_only_the_inbox_and_its_statistics(clien
 def test_the_navigation_offers_the_shift_leader_every_centre_queue(client, people):
     client.force_login(people.sam)
     html = client.get("/queue/registration/").content.decode()
-    for link in ("/queue/intake/", "/queue/registration/", "/queue/dispatch/", "/queue/closing/", "/extensions/"):
+    for link in (
+        "/queue/intake/",
+        "/queue/registration/",
+        "/queue/dispatch/",
+        "/queue/closing/",
+        "/extensions/",
+    ):
         assert f'href="{link}"' in html
 
 

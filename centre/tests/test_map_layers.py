@@ -96,7 +96,9 @@ def _walk(supervisor, start, points):
 def test_supervisors_on_duty_show_with_their_last_position_and_time(client, people):
     now = timezone.now()
     Shift.objects.create(supervisor=people.alice, started_at=now - timedelta(hours=1))
-    Shift.objects.create(supervisor=people.bob, started_at=now - timedelta(hours=3), ended_at=now - timedelta(hours=1))
+    Shift.objects.create(
+        supervisor=people.bob, started_at=now - timedelta(hours=3), ended_at=now - timedelta(hours=1)
+    )
     _walk(people.alice, now - timedelta(minutes=30), [(102.8505, 24.8805), (102.8515, 24.8815)])
     client.force_login(people.carol)
     data = client.get("/map/supervisors.json").json()["supervisors"]

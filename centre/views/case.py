@@ -26,16 +26,27 @@ VIEWERS = (*CENTRE_ROLES, Role.DEPARTMENT)
 def _visible_case(user, number: str) -> Case:
     case = get_object_or_404(
         Case.objects.select_related(
-            "category", "street", "community", "unit_grid", "department", "responsibility_grid",
-            "reporter", "merged_into",
+            "category",
+            "street",
+            "community",
+            "unit_grid",
+            "department",
+            "responsibility_grid",
+            "reporter",
+            "merged_into",
         ),
         number=number,
     )
     if is_centre(user):
         return case
     # A handler sees the cases their department holds or once held (returned ones included).
-    if user.role == Role.DEPARTMENT and user.department_id and (
-        case.department_id == user.department_id or case.events.filter(department_id=user.department_id).exists()
+    if (
+        user.role == Role.DEPARTMENT
+        and user.department_id
+        and (
+            case.department_id == user.department_id
+            or case.events.filter(department_id=user.department_id).exists()
+        )
     ):
         return case
     raise Http404
@@ -106,7 +117,10 @@ def act(request, number, action):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("案件 %(number)s：%(action)s 已完成。") % {"number": case.number, "action": chosen.label})
+        messages.success(
+            request,
+            _("案件 %(number)s：%(action)s 已完成。") % {"number": case.number, "action": chosen.label},
+        )
     return _back(request, case)
 
 

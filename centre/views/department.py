@@ -54,5 +54,7 @@ def inbox(request):
 def statistics(request):
     department = _department(request.user)
     return render(
-        request, "centre/inbox_stats.html", {"department": department, "figures": stats.department_figures(department)}
+        request,
+        "centre/inbox_stats.html",
+        {"department": department, "figures": stats.department_figures(department)},
     )

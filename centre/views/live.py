@@ -36,7 +36,9 @@ def badge(request):
                 department_id=user.department_id, state=State.DISPATCHED, dispatched_at__gt=seen
             ).count(),
             "notices": Reminder.objects.filter(department_id=user.department_id, read_at=None).count(),
-            "new_notices": Reminder.objects.filter(department_id=user.department_id, created_at__gt=seen).count(),
+            "new_notices": Reminder.objects.filter(
+                department_id=user.department_id, created_at__gt=seen
+            ).count(),
         }
     else:
         return HttpResponse("")

@@ -1,0 +1,36 @@
+"""Live updates: the polled badge tells the centre of new reports and handlers of new work."""
+
+import pytest
+
+from cases import workflow
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_centre_badge_counts_the_queue_and_announces_reports_since_the_last_poll(client, people, report):
+    client.force_login(people.carol)
+    first = client.get("/live/")
+    assert first.context["intake"] == 0 and first.context["new_reports"] == 0
+    report()
+    second = client.get("/live/")
+    assert second.context["intake"] == 1 and second.context["new_reports"] == 1
+    assert "新上报 1 件" in second.content.decode()
+    assert client.get("/live/").context["new_reports"] == 0
+
+
+def test_a_handlers_badge_counts_the_inbox_and_unread_notices(client, people, report):
+    case = report()
+    workflow.accept(people.carol, case)
+    workflow.register(people.sam, case)
+    client.force_login(people.dora)
+    client.get("/live/")
+    workflow.dispatch(people.dan, case, people.city_management)
+    workflow.supervise(people.leo, case, note="尽快")
+    badge = client.get("/live/")
+    assert (badge.context["inbox"], badge.context["notices"], badge.context["new_cases"]) == (1, 1, 1)
+    assert "有新的派遣或督办" in badge.content.decode()
+
+
+def test_supervisors_get_no_centre_badge(client, people):
+    client.force_login(people.alice)
+    assert client.get("/live/").content == b""
