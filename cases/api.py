@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -365,7 +365,7 @@ def create_report(request, payload: Form[ReportIn], photos: File[list[UploadedFi
         photos=_photos(photos),
         client_id=payload.client_id,
     )
-    return (200 if existed else 201), _detail(case)
+    return Status(200 if existed else 201, _detail(case))
 
 
 @router.post(
@@ -390,7 +390,7 @@ def create_self_handled(
         component=_component(payload.component_id),
         client_id=payload.client_id,
     )
-    return (200 if existed else 201), _detail(case)
+    return Status(200 if existed else 201, _detail(case))
 
 
 @router.get("/", response=list[CaseOut], summary="List cases visible to me, with filters")
@@ -577,7 +577,7 @@ def request_extension(request, number: str, payload: ExtensionIn):
     extension = workflow.request_extension(
         request.user, _case(request, number), until=payload.until, reason=payload.reason
     )
-    return 201, Extension.objects.select_related("case", "department").get(pk=extension.pk)
+    return Status(201, Extension.objects.select_related("case", "department").get(pk=extension.pk))
 
 
 @router.post("/{number}/feedback", response=CaseDetailOut, summary="处置反馈 (multipart with photos)")

@@ -17,7 +17,8 @@ Registration (立案)
     refuse_registration(actor, case, *, reason)                            不予立案 / 不予受理
 Dispatch (派遣)
     suggest_department(case) -> Department | None
-    dispatch(actor, case, department, *, reason="")                        派遣 / 改派
+    dispatch(actor, case, department, *, reason="")                        派遣 (改派 after a 回退)
+    reassign(actor, case, department, *, reason)                           改派 a case a department holds
 Handling (处置) by the department
     accept_by_department(actor, case)                                      签收
     return_to_centre(actor, case, *, reason)                               回退
@@ -574,20 +575,29 @@ def suggest_department(case: Case) -> Department | None:
 def dispatch(
     actor, case: Case, department: Department, *, reason: str = "", at: datetime | None = None
 ) -> Case:
-    """派遣 a registered case, or 改派 a returned or wrongly dispatched one, to a department.
-    Overriding the suggested department needs a reason."""
+    """派遣 a registered case (or 改派 a returned one) to a department. Overriding the suggested
+    department, and every 改派, needs a reason."""
+    return _send_to_department(actor, case, department, reason, at, (State.REGISTERED, State.RETURNED))
+
+
+def reassign(actor, case: Case, department: Department, *, reason: str, at: datetime | None = None) -> Case:
+    """改派 a case a department holds now (the centre noticed the wrong department first)."""
+    return _send_to_department(actor, case, department, reason, at, WITH_DEPARTMENT)
+
+
+def _send_to_department(actor, case, department, reason, at, from_states) -> Case:
     require_role(actor, *DISPATCHERS)
     if department is None or not department.active:
         raise DomainError(_("请选择有效的处置部门。"))
     at = _now(at)
     with transaction.atomic():
         case = _locked(case)
-        _require_state(case, State.REGISTERED, State.RETURNED, State.DISPATCHED, State.HANDLING)
+        _require_state(case, *from_states)
         suggested = suggest_department(case)
         is_reassignment = case.state != State.REGISTERED
         if is_reassignment or (suggested is not None and suggested.pk != department.pk):
             reason = _require_reason(reason)
-        if case.department_id == department.pk and case.state in WITH_DEPARTMENT:
+        if case.department_id == department.pk:
             raise Conflict(_("案件已在该部门处置。"))
         before = case.state
         previous = case.department
@@ -600,6 +610,10 @@ def dispatch(
         case.handle_due_at = case.due_at
         case.save()
         case.refresh_from_db(fields=["dispatch_count"])
+        if previous is not None:
+            case.extensions.filter(status=Extension.Status.PENDING).update(
+                status=Extension.Status.REJECTED, decision_note=_("案件已改派")
+            )
         _record(
             case,
             actor,

@@ -203,3 +203,14 @@ def test_an_overdue_case_is_escalated_once(people, catalogue, photo):
     assert workflow.escalate(case) is False
     case.refresh_from_db()
     assert case.supervised and case.events.filter(action="escalate", actor=None).count() == 1
+
+
+def test_the_centre_reassigns_a_case_a_department_holds_with_a_reason(people, catalogue, photo):
+    case = dispatched(people, catalogue, photo)
+    with pytest.raises(workflow.Conflict):  # a held case is not dispatched again
+        workflow.dispatch(people.dan, case, people.water_company, reason="x")
+    with pytest.raises(workflow.DomainError):
+        workflow.reassign(people.dan, case, people.water_company, reason="")
+    case = workflow.reassign(people.dan, case, people.water_company, reason="派错部门")
+    assert case.department == people.water_company and case.state == State.DISPATCHED
+    assert case.events.get(action="reassign").details["previous"] == people.city_management.pk
