@@ -102,7 +102,7 @@ ACTIONS = [
            lambda a, c, p, f: workflow.dispatch(a, c, _department(p), reason=_reason(p)),
            fields=("department", "reason"), reason_label=L("改派/更改建议部门的原因"), shortcut="d"),
     Action("reassign", L("改派"), DISPATCHERS, WITH_DEPARTMENT,
-           lambda a, c, p, f: workflow.dispatch(a, c, _department(p), reason=_reason(p)),
+           lambda a, c, p, f: workflow.reassign(a, c, _department(p), reason=_reason(p)),
            fields=("department", "reason"), reason_required=True, style="secondary"),
     Action("department-accept", L("签收"), DEPARTMENT, (State.DISPATCHED,),
            lambda a, c, p, f: workflow.accept_by_department(a, c), shortcut="a", department_only=True),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import case, department, home, lists, live, livemap, screen
+from .views import case, department, home, intake, lists, live, livemap, screen
 
 app_name = "centre"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("report/new/", intake.new_report, name="new-report"),
     path("queue/<slug:slug>/", lists.queue, name="queue"),
     path("queue/intake/", lists.queue, {"slug": "intake"}, name="queue-intake"),
     path("queue/registration/", lists.queue, {"slug": "registration"}, name="queue-registration"),

@@ -198,3 +198,40 @@ def test_a_handler_marks_a_notice_read(client, people):
     client.force_login(people.erin)
     client.post("/inbox/", {"read": notice.pk})
     assert client.get("/inbox/").context["notices"] == []
+
+
+def test_intake_enters_a_hotline_report_located_by_its_position(client, people, catalogue):
+    client.force_login(people.carol)
+    response = client.post(
+        "/report/new/",
+        {
+            "source": "public", "category": catalogue.garbage.pk, "lon": "102.8525", "lat": "24.8815",
+            "description": "路边垃圾堆放", "reporter_name": "市民王女士", "reporter_phone": "13900000000",
+        },
+    )  # fmt: skip
+    from cases.models import Case
+
+    case = Case.objects.get()
+    assert response["Location"] == f"/case/{case.number}/"
+    assert (case.source, case.unit_grid.code, case.reporter_name) == ("public", "530114001002001", "市民王女士")
+
+
+def test_a_report_outside_the_district_is_refused_on_the_form(client, people, catalogue):
+    client.force_login(people.carol)
+    response = client.post(
+        "/report/new/",
+        {"source": "public", "category": catalogue.garbage.pk, "lon": "100.0", "lat": "20.0", "description": "x"},
+    )
+    assert response.status_code == 200
+    assert "不在本区网格范围内" in response.content.decode()
+
+
+def test_the_dispatcher_reassigns_a_case_a_department_holds(client, people, report):
+    case = report()
+    workflow.accept(people.carol, case)
+    workflow.register(people.sam, case)
+    workflow.dispatch(people.dan, case, people.city_management)
+    client.force_login(people.dan)
+    act(client, case, "reassign", department=people.water_company.pk, reason="属供水设施")
+    case.refresh_from_db()
+    assert (case.state, case.department) == (State.DISPATCHED, people.water_company)
