@@ -1,5 +1,5 @@
 """Live updates: a small fragment each page polls (htmx, every 15 s) with the counts that matter to
-the viewer's role and a notice when new reports or reminders arrived since the last poll."""
+the viewer's role and a notice when new reports or reminders arrived since the last poll. Reads only."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -18,9 +18,9 @@ from .. import queries
 def badge(request):
     user = request.user
     now = timezone.now()
-    seen = parse_datetime(request.session.get("centre_live_seen", "")) or now
-    request.session["centre_live_seen"] = now.isoformat()
-    context = {"now": now}
+    # The fragment carries the time of this poll into the next one (no session write per poll).
+    seen = parse_datetime(request.GET.get("since", "")) or now
+    context = {"now": now, "since": now.isoformat()}
     if is_centre(user):
         context |= {
             "intake": Case.objects.filter(state__in=(State.REPORTED, State.VERIFYING)).count(),
