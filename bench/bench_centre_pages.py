@@ -202,6 +202,7 @@ def main():
     from geo.models import UnitGrid
 
     call_command("migrate", verbosity=0)
+
     class Lines:  # the loaders write messages without newlines (they expect a command's stdout)
         def write(self, text):
             sys.stdout.write(text if text.endswith("\n") else text + "\n")

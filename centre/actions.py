@@ -176,3 +176,37 @@ def dispatch_departments():
 
 def dispatch_suggestions(cases) -> dict[int, Department | None]:
     return {case.pk: workflow.suggest_department(case) for case in cases}
+
+
+# What each CaseEvent.action means, for the timeline.
+EVENT_LABELS = {
+    "report": L("上报"),
+    "self_handled": L("自处置上报"),
+    "send_verification": L("派发核实"),
+    "verify": L("核实回复"),
+    "accept": L("受理"),
+    "merge": L("合并重复上报"),
+    "merged": L("并入其他案件"),
+    "register": L("立案"),
+    "refuse": L("不予立案/受理"),
+    "dispatch": L("派遣"),
+    "reassign": L("改派"),
+    "department_accept": L("部门签收"),
+    "return": L("回退"),
+    "request_extension": L("申请延期"),
+    "approve_extension": L("批准延期"),
+    "reject_extension": L("驳回延期"),
+    "feedback": L("处置反馈"),
+    "send_check": L("派发核查"),
+    "check": L("核查回复"),
+    "close": L("结案"),
+    "rework": L("返工"),
+    "park": L("挂账"),
+    "unpark": L("解除挂账"),
+    "void": L("作废"),
+    "supervise": L("领导督办"),
+    "urge": L("催办"),
+    "key_case": L("设为紧盯重点"),
+    "unkey_case": L("取消紧盯重点"),
+    "escalate": L("超期自动督办"),
+}

@@ -213,14 +213,24 @@ def test_intake_enters_a_hotline_report_located_by_its_position(client, people, 
 
     case = Case.objects.get()
     assert response["Location"] == f"/case/{case.number}/"
-    assert (case.source, case.unit_grid.code, case.reporter_name) == ("public", "530114001002001", "市民王女士")
+    assert (case.source, case.unit_grid.code, case.reporter_name) == (
+        "public",
+        "530114001002001",
+        "市民王女士",
+    )
 
 
 def test_a_report_outside_the_district_is_refused_on_the_form(client, people, catalogue):
     client.force_login(people.carol)
     response = client.post(
         "/report/new/",
-        {"source": "public", "category": catalogue.garbage.pk, "lon": "100.0", "lat": "20.0", "description": "x"},
+        {
+            "source": "public",
+            "category": catalogue.garbage.pk,
+            "lon": "100.0",
+            "lat": "20.0",
+            "description": "x",
+        },
     )
     assert response.status_code == 200
     assert "不在本区网格范围内" in response.content.decode()

@@ -68,6 +68,9 @@ def detail(request, number):
     case = _visible_case(request.user, number)
     now = timezone.now()
     events = list(case.events.select_related("actor", "department").prefetch_related("attachments"))
+    for event in events:
+        event.label = actions.EVENT_LABELS.get(event.action, event.action)
+        event.passed = (event.details or {}).get("passed")
     before, after = _photo_groups(case)
     allowed = actions.allowed_actions(request.user, case)
     context = {

@@ -21,7 +21,8 @@ class ReportForm(forms.Form):
         initial=Source.PUBLIC,
     )
     category = forms.ModelChoiceField(
-        label=_("小类"), queryset=Category.objects.filter(active=True).order_by("scheme", "kind", "minor_code")
+        label=_("小类"),
+        queryset=Category.objects.filter(active=True).order_by("scheme", "kind", "minor_code"),
     )
     lon = forms.FloatField(label=_("经度"), min_value=-180, max_value=180)
     lat = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90)
