@@ -36,6 +36,7 @@ def setup_django():
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     os.environ["SQLITE_PATH"] = str(path)
+    os.environ["MEDIA_ROOT"] = str(path.parent / "media")
     os.environ["DJANGO_SETTINGS_MODULE"] = "urbangrid.settings"
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     import django
@@ -202,11 +203,16 @@ def run():
         browser.close()
     server.shutdown()
 
+    from cases.models import Case
+
+    case = Case.objects.get()
+    stored = case.attachments.get()
     head, body = sent[0] if sent else (0, 0)
     print(f"camera photo: 4000×3000 JPEG of {len(photo):,} bytes (raw baseline: sent as is)")
     print(
         f"report with one photo: {head + body:,} bytes sent ({body:,} body + {head:,} headers); photo after the phone's compression: {photo_bytes}"
     )
+    print(f"on the server: case {case.number}, photo {stored.width}×{stored.height}, {stored.size:,} bytes")
     print(
         f"report target ≤ 300 KB: {'met' if head + body <= 300 * 1024 else 'NOT met'} ({(head + body) / 1024:.0f} KB)"
     )

@@ -27,7 +27,7 @@ from .spatial import grids_changed
 
 DISTRICT_CODE = "530114"
 DISTRICT_NAME = "呈贡区"
-BOUNDARY_FILE = Path(settings.BASE_DIR) / "data" / "chenggong-boundary.geojson"
+BOUNDARY_FILE = "data/chenggong-boundary.geojson"  # relative to BASE_DIR
 
 # (name, seed lon, seed lat): the real street names; the seeds are plausible, the lines are not surveyed.
 STREETS = [
@@ -48,6 +48,7 @@ OUTER_RADIUS_M = 9000
 RESPONSIBILITY_GRIDS = 24
 CLASS_WEIGHT = {"A": 8.0, "B": 2.0, "C": 0.5}  # patrol effort per grid, for sizing responsibility grids
 MAX_GRIDS_PER_COMMUNITY = 999  # the serial has 3 digits
+TILE_METRES = {"A": 1200, "B": 2200, "C": 3000}  # community size, by the street's main area class
 SLIVER_SHARE = 0.15  # clipped cells smaller than this share of a cell join a neighbour
 
 
@@ -64,7 +65,7 @@ class _Metric:
 
 
 def _read_boundary():
-    with open(BOUNDARY_FILE, encoding="utf-8") as handle:
+    with open(Path(settings.BASE_DIR) / BOUNDARY_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
     shapes = [shapely.geometry.shape(feature["geometry"]) for feature in data["features"]]
     # Snapped to 1e-7° (1 cm), the precision of every clipped grid, so grids and boundary agree exactly.
@@ -129,12 +130,18 @@ def plan_geography(grid_size: float) -> dict:
     )
 
     # Communities: square tiles of each street, smaller in the core; tiny leftovers join a neighbour.
+    # The tile side is set in metres; at most 31 cells across, so a tile never exceeds 999 grids.
     tile_of_street = np.zeros(len(STREETS), dtype=np.int64)
     for index in range(len(STREETS)):
         classes = area_class[street_of == index]
-        tile_of_street[index] = (
-            12 if (classes == "A").mean() > 0.3 else (22 if (classes != "C").mean() > 0.3 else 30)
+        if not len(classes):
+            continue
+        side_m = (
+            TILE_METRES["A"]
+            if (classes == "A").mean() > 0.3
+            else (TILE_METRES["B"] if (classes != "C").mean() > 0.3 else TILE_METRES["C"])
         )
+        tile_of_street[index] = min(31, max(1, round(side_m / grid_size)))
     size = tile_of_street[street_of]
     tile_row, tile_col = rows // size, cols // size
     groups = defaultdict(list)
@@ -142,7 +149,7 @@ def plan_geography(grid_size: float) -> dict:
         zip(street_of.tolist(), tile_row.tolist(), tile_col.tolist(), strict=True)
     ):
         groups[key].append(position)
-    groups = _merge_small_groups(groups)
+    groups = _merge_small_groups(groups, tile_of_street)
 
     plan = {"district": district, "streets": [], "communities": [], "grids": [], "responsibility": []}
     metre_area = metric.mx * metric.my
@@ -227,14 +234,13 @@ def _merge_slivers(rows, cols, shapes, street_of, area_class, full_area):
     return rows[keep], cols[keep], shapes[keep], street_of[keep], area_class[keep]
 
 
-def _merge_small_groups(groups: dict) -> dict:
-    """Tiles with few grids (street edges) join the largest neighbouring tile of the same street."""
-    small = 0.2
+def _merge_small_groups(groups: dict, tile_of_street) -> dict:
+    """Tiles under a fifth full (street edges) join the largest neighbouring tile of the same street."""
     for key in sorted(groups, key=lambda k: (len(groups[k]), k)):
         if key not in groups:
             continue
         street, trow, tcol = key
-        if len(groups[key]) >= small * 144:
+        if len(groups[key]) >= 0.2 * int(tile_of_street[street]) ** 2:
             continue
         neighbours = [
             (street, trow + dr, tcol + dc)

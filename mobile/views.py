@@ -8,6 +8,7 @@ The shell HTML holds nothing user-specific (the CSRF token is read from its cook
 
 import hashlib
 import json
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -15,14 +16,18 @@ import shapely
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import condition
 
+from cases.models import Case
 from geo.models import UnitGrid
 from geo.spatial import locate as locate_point
+from patrol.tracks import day_bounds
 from urbangrid.errors import DomainError
 
 SHELL_STATIC = [
@@ -48,7 +53,7 @@ def shell_version() -> str:
 
 def shell_urls() -> list[str]:
     version = shell_version()
-    return ["/m/"] + [f"{static(name)}?v={version}" for name in SHELL_STATIC]
+    return ["/m/", f"/m/jsi18n/?v={version}"] + [f"{static(name)}?v={version}" for name in SHELL_STATIC]
 
 
 def _etag(request, *args, **kwargs):
@@ -62,7 +67,11 @@ def app_shell(request):
     response = render(
         request,
         "mobile/app.html",
-        {"v": shell_version(), "tile_url": settings.URBANGRID_TILE_URL},
+        {
+            "v": shell_version(),
+            "tile_url": settings.URBANGRID_TILE_URL,
+            "task_poll_ms": settings.MOBILE_TASK_POLL_SECONDS * 1000,
+        },
     )
     response["Cache-Control"] = "no-cache"
     return response
@@ -179,4 +188,55 @@ def locate(request):
             "own": own,
             "address": f"{grid.street.name}{grid.community.name} 网格{grid.code}",
         }
+    )
+
+
+@_json_login_required
+def my_categories(request):
+    """The sub-types the user reported most in the last 90 days (then most recently), at most 8."""
+    since = timezone.now() - timedelta(days=90)
+    rows = (
+        Case.objects.filter(reporter=request.user, reported_at__gte=since)
+        .values("category_id", "category__minor_code", "category__minor_name", "category__pinyin_initials")
+        .annotate(times=Count("id"), last=Max("reported_at"))
+        .order_by("-times", "-last")[:8]
+    )
+    return JsonResponse(
+        [
+            {
+                "id": row["category_id"],
+                "minor_code": row["category__minor_code"],
+                "minor_name": row["category__minor_name"],
+                "pinyin_initials": row["category__pinyin_initials"],
+                "times": row["times"],
+            }
+            for row in rows
+        ],
+        safe=False,
+    )
+
+
+@_json_login_required
+def my_reports(request):
+    """The user's reports of today with their current state (for 我的一天)."""
+    start, end = day_bounds(timezone.localdate())
+    cases = (
+        Case.objects.filter(reporter=request.user, reported_at__gte=start, reported_at__lt=end)
+        .select_related("category")
+        .order_by("-reported_at")[:100]
+    )
+    return JsonResponse(
+        [
+            {
+                "number": case.number,
+                "category_name": case.category.minor_name,
+                "state": case.state,
+                "state_display": case.get_state_display(),
+                "source": case.source,
+                "address": case.address,
+                "reported_at": case.reported_at.isoformat(),
+            }
+            for case in cases
+        ],
+        safe=False,
     )

@@ -143,7 +143,7 @@ LOGGING = {
 GEO_INDEX_CHECK_SECONDS = envint("GEO_INDEX_CHECK_SECONDS", "5")
 # --- end geo ---
 
-# --- patrol (branch mobile) ---
+# --- patrol and mobile (branch mobile) ---
 # Seconds between two recorded positions while a supervisor is on duty (上岗).
 PATROL_TRACK_INTERVAL_SECONDS = envint("PATROL_TRACK_INTERVAL_SECONDS", "15")
 # Faster than this from the previous good point is flagged as an impossible position.
@@ -152,4 +152,6 @@ PATROL_MAX_SPEED_KMH = envint("PATROL_MAX_SPEED_KMH", "120")
 PATROL_POOR_ACCURACY_M = envint("PATROL_POOR_ACCURACY_M", "100")
 # Phones may upload a track up to this many days late (offline); older points are refused.
 PATROL_MAX_UPLOAD_AGE_DAYS = envint("PATROL_MAX_UPLOAD_AGE_DAYS", "30")
-# --- end patrol ---
+# The phone app asks for new 核实/核查 tasks this often (seconds).
+MOBILE_TASK_POLL_SECONDS = envint("MOBILE_TASK_POLL_SECONDS", "30")
+# --- end patrol and mobile ---

@@ -6,7 +6,7 @@ from geo.spatial import locate
 
 @pytest.fixture
 def admin_client(client, town):
-    root = User.objects.create_superuser("root", password="demo1234", role=Role.ADMIN)
+    root = User.objects.create(username="root", is_staff=True, is_superuser=True, role=Role.ADMIN)
     client.force_login(root)
     return client
 

@@ -7,7 +7,7 @@ from accounts.models import Role, User
 @pytest.fixture
 def alice(town, client):
     """Alice, a supervisor of the west community's responsibility grid, signed in."""
-    user = User.objects.create_user("alice", password="demo1234", role=Role.SUPERVISOR)
+    user = User.objects.create_user("alice", role=Role.SUPERVISOR)  # no password: force_login, no hashing
     town.rg_west.supervisors.add(user)
     client.force_login(user)
     return user

@@ -34,6 +34,10 @@ def voronoi_cells(seed):
 def test_irregular_polygons_get_exactly_the_trees_answers_including_vertices():
     polygons = voronoi_cells(1)
     index = index_of(polygons)
+    # Every path is exercised: direct cells, one candidate, two candidates, the tree.
+    assert (index.cells >= 0).any() and (index.cells == -2).any()
+    assert ((index.cells <= -3) & (index.cells > -3 - len(polygons))).any()
+    assert (index.cells <= -3 - len(polygons)).any()
     rng = np.random.default_rng(2)
     vertices = shapely.get_coordinates(polygons)
     lons = np.concatenate([rng.uniform(102.79, 102.85, 20000), vertices[:, 0]])

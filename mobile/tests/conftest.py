@@ -21,9 +21,10 @@ ALICE_POSITION = {"longitude": 102.8504, "latitude": 24.8815, "accuracy": 8}
 
 
 @pytest.fixture(autouse=True)
-def fresh_grid_index():
+def fresh_grid_index(settings, tmp_path):
     from geo import spatial
 
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     spatial.reset_index()
     yield
     spatial.reset_index()
@@ -156,3 +157,35 @@ def fill_report(page, photo, *, category_query="jg", category_name="污水井盖
     page.locator("#category-list .chip", has_text=category_name).tap()
     if description:
         page.fill("#description", description)
+
+
+@pytest.fixture
+def centre(db, town):
+    """The command centre and a department: carol (受理员), sam (值班长), dan (派遣员), dora (城管局),
+    with default time limits in clock minutes (核查 120 min)."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from accounts.models import Department
+    from accounts.testing import make_user
+    from catalog.models import LimitUnit, Step, TimeLimit
+
+    city_management = Department.objects.create(code="cgj", name="呈贡区城市管理局")
+    for step, minutes in [
+        (Step.ACCEPT, 10),
+        (Step.REGISTER, 30),
+        (Step.DISPATCH, 30),
+        (Step.HANDLE, 240),
+        (Step.CHECK, 120),
+        (Step.CLOSE, 60),
+    ]:
+        TimeLimit.objects.create(
+            step=step, area_class="", amount=Decimal(minutes), unit=LimitUnit.CLOCK_MINUTES
+        )
+    return SimpleNamespace(
+        carol=make_user("carol", Role.INTAKE),
+        sam=make_user("sam", Role.SHIFT_LEADER),
+        dan=make_user("dan", Role.DISPATCHER),
+        dora=make_user("dora", Role.DEPARTMENT, city_management),
+        city_management=city_management,
+    )

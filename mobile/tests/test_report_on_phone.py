@@ -2,15 +2,10 @@
 
 import pytest
 
+from cases.models import Attachment, Case, Source, State
 from mobile.tests.conftest import fill_report, open_screen, screenshot
 
-cases_models = pytest.importorskip("cases.models")
-Case = getattr(cases_models, "Case", None)
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(Case is None, reason="the case workflow (branch cases) is not merged yet"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def wait_until_sent(page, total, timeout=30_000):
@@ -27,7 +22,7 @@ def outbox_ids(page, kind="report"):
     )
 
 
-def test_alice_reports_a_broken_cover_with_a_camera_photo(phone, alice, catalogue, camera_photo):
+def test_alice_reports_a_broken_cover_with_a_camera_photo(catalogue, phone, alice, camera_photo):
     open_screen(phone, "#report")
     fill_report(phone, camera_photo, description="井盖破损")
     phone.locator("#report-submit").tap()
@@ -39,15 +34,53 @@ def test_alice_reports_a_broken_cover_with_a_camera_photo(phone, alice, catalogu
     assert case.category == catalogue["污水井盖"]
     assert case.unit_grid.code == "530114001001001"
     assert case.description == "井盖破损"
+    assert (case.source, case.state) == (Source.SUPERVISOR, State.REPORTED)
+    photo = case.attachments.get()
+    assert photo.purpose == Attachment.Purpose.REPORT
+    assert photo.size <= 200 * 1024
+    assert max(photo.width, photo.height) <= 1600
     open_screen(phone, "#outbox")
     phone.wait_for_selector("#outbox-list .state.sent")
     assert case.number in phone.locator("#outbox-list").inner_text()
     screenshot(phone, "04-outbox-sent")
 
 
-def test_two_reports_made_offline_arrive_once_each_when_the_network_returns(
-    phone, alice, catalogue, small_photo
+def test_alice_fixes_a_small_problem_herself_and_the_case_closes_at_once(
+    catalogue, phone, alice, small_photo
 ):
+    open_screen(phone, "#self")
+    phone.wait_for_selector('[data-group="after"]:not([hidden])')
+    fill_report(phone, small_photo, category_query="jdc", category_name="机动车乱停放", description="已劝离")
+    phone.set_input_files('[data-group="after"] input[type=file]', str(small_photo))
+    phone.wait_for_selector('[data-group="after"] .photo img')
+    phone.evaluate("window.scrollTo(0, 0)")
+    screenshot(phone, "11-self-handled")
+    phone.locator("#report-submit").tap()
+    wait_until_sent(phone, 1)
+
+    case = Case.objects.get()
+    assert (case.source, case.state, case.category) == (
+        Source.SELF_HANDLED,
+        State.CLOSED,
+        catalogue["机动车乱停放"],
+    )
+    purposes = sorted(case.attachments.values_list("purpose", flat=True))
+    assert purposes == [Attachment.Purpose.AFTER, Attachment.Purpose.BEFORE]
+
+
+def test_a_self_handled_report_without_an_after_photo_is_not_queued(catalogue, phone, small_photo):
+    open_screen(phone, "#self")
+    fill_report(phone, small_photo, category_query="jdc", category_name="机动车乱停放")
+    phone.locator("#report-submit").tap()
+    assert phone.locator("#report-error").inner_text() == "请拍处置后照片"
+
+
+def test_two_reports_made_offline_arrive_once_each_when_the_network_returns(
+    catalogue, phone, alice, small_photo
+):
+    phone.wait_for_function(
+        "UGApp.categories.all && UGApp.categories.all.length === 3"
+    )  # cached while online
     phone.context.set_offline(True)
     for description in ("第一处", "第二处"):
         open_screen(phone, "#report")
@@ -66,7 +99,7 @@ def test_two_reports_made_offline_arrive_once_each_when_the_network_returns(
     assert sorted(Case.objects.values_list("client_id", flat=True)) == sorted(outbox_ids(phone))
 
 
-def test_a_report_answered_500_is_retried_and_makes_one_case(phone, alice, catalogue, small_photo):
+def test_a_report_answered_500_is_retried_and_makes_one_case(catalogue, phone, alice, small_photo):
     answers = []
 
     def fail_first_then_pass(route):
@@ -87,7 +120,7 @@ def test_a_report_answered_500_is_retried_and_makes_one_case(phone, alice, catal
 
 
 def test_a_report_whose_answer_is_lost_is_sent_again_and_still_makes_one_case(
-    phone, alice, catalogue, small_photo
+    catalogue, phone, alice, small_photo
 ):
     """The server made the case but the phone never heard: the retry carries the same client id."""
     calls = []

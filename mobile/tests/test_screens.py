@@ -7,7 +7,7 @@ from mobile.tests.conftest import fill_report, open_screen, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_report_screen_shows_the_photo_the_grid_and_the_chosen_category(phone, catalogue, camera_photo):
+def test_the_report_screen_shows_the_photo_the_grid_and_the_chosen_category(catalogue, phone, camera_photo):
     open_screen(phone, "#report")
     fill_report(phone, camera_photo, description="井盖破损，有坠落风险")
     where = phone.locator("#report-where").inner_text()

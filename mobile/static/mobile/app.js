@@ -19,17 +19,22 @@
     tracks: "/api/patrol/tracks",
     day: "/api/patrol/day",
     categories: "/api/catalog/categories",
-    frequentCategories: "/api/cases/my-categories",
+    frequentCategories: "/m/api/my-categories",
     report: "/api/cases/reports",
-    tasks: "/api/cases/tasks/mine",
+    selfHandled: "/api/cases/self-handled",
+    tasks: "/api/cases/tasks",
     taskAnswer: (id) => `/api/cases/tasks/${id}/answer`,
-    myReports: "/api/cases/reports/mine",
+    myReports: "/m/api/my-reports",
   };
   const CATALOGUE_SCHEME = "GB/T 47678.5-2026"; // the current national scheme
   const MAX_PHOTOS = 4;
   const PHOTO_TARGET_BYTES = 200 * 1024;
   const TRACK_FLUSH_MS = 60 * 1000;
 
+  // UI strings go through Django's JavaScript catalogue (/m/jsi18n/), like {% translate %} in templates.
+  const _ = window.gettext || ((text) => text);
+  const fmt = (text, ...args) =>
+    window.interpolate ? window.interpolate(_(text), args) : args.reduce((out, arg) => out.replace("%s", arg), text);
   const $ = (selector, root = document) => root.querySelector(selector);
   const esc = (text) => String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const csrf = () => (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
@@ -79,8 +84,8 @@
   const kvSet = (k, v) => store(["kv"], "readwrite", (tx) => tx.objectStore("kv").put({ k, v }));
 
   // ---------------------------------------------------------------- outbox
-  const KIND_LABEL = { report: "问题上报", self: "自处置", answer: "任务回复", track: "巡查轨迹", shift: "上岗/下岗" };
-  const STATE_LABEL = { waiting: "等待发送", sending: "发送中", sent: "已发送", failed: "发送失败" };
+  const KIND_LABEL = { report: _("问题上报"), self: _("自处置"), answer: _("任务回复"), track: _("巡查轨迹"), shift: _("上岗/下岗") };
+  const STATE_LABEL = { waiting: _("等待发送"), sending: _("发送中"), sent: _("已发送"), failed: _("发送失败") };
 
   const outbox = {
     sending: false,
@@ -147,7 +152,7 @@
           headers: { "X-CSRFToken": csrf(), "X-Client-Id": item.id, ...(init.headers || {}) },
         });
       } catch (error) {
-        return outbox.retryLater(item, "网络不通，联网后自动发送");
+        return outbox.retryLater(item, _("网络不通，联网后自动发送"));
       }
       let body = null;
       try {
@@ -168,10 +173,10 @@
       }
       const detail = (body && body.detail) || `HTTP ${response.status}`;
       if (response.status >= 500 || response.status === 408 || response.status === 429) {
-        return outbox.retryLater(item, `服务器暂时出错（${response.status}），稍后自动重试`);
+        return outbox.retryLater(item, fmt("服务器暂时出错（%s），稍后自动重试", response.status));
       }
       if (response.status === 401 || response.status === 403 && /CSRF/i.test(detail)) {
-        return outbox.retryLater(item, "登录已过期，请重新登录后自动发送", 60_000);
+        return outbox.retryLater(item, _("登录已过期，请重新登录后自动发送"), 60_000);
       }
       item.state = "failed";
       item.error = detail;
@@ -204,14 +209,17 @@
     report: (item) => {
       const p = item.payload;
       const fields = {
-        client_id: item.id, category: p.category && p.category.id, lon: p.lon, lat: p.lat,
-        description: p.description, self_handled: p.self_handled ? "true" : "", reported_at: new Date(item.created_at).toISOString(),
+        client_id: item.id, category_id: p.category && p.category.id, lon: p.lon, lat: p.lat,
+        description: p.description, address: p.address,
       };
-      return { url: API.report, init: { body: formWith(fields, { photos: p.photos, after_photos: p.after }) } };
+      if (p.self_handled) {
+        return { url: API.selfHandled, init: { body: formWith(fields, { before: p.photos, after: p.after }) } };
+      }
+      return { url: API.report, init: { body: formWith(fields, { photos: p.photos }) } };
     },
     answer: (item) => {
       const p = item.payload;
-      const fields = { client_id: item.id, result: p.result, note: p.note, answered_at: new Date(item.created_at).toISOString() };
+      const fields = { client_id: item.id, passed: p.passed ? "true" : "false", note: p.note };
       return { url: API.taskAnswer(p.task_id), init: { body: formWith(fields, { photos: p.photos }) } };
     },
     track: (item) => ({
@@ -244,7 +252,7 @@
     }
   }
 
-  /* Resize (long side 1600 px, then smaller if needed) and re-encode as JPEG until ≤ 200 KB.
+  /* Resize (long side 1600 px, then lower quality, then smaller) and re-encode as JPEG until ≤ 200 KB.
      Re-encoding also drops the camera's EXIF (position, device) from the upload. */
   async function compressPhoto(file) {
     const image = await decode(file);
@@ -275,7 +283,7 @@
       list.forEach((blob, i) => {
         const cell = document.createElement("div");
         cell.className = "photo";
-        cell.innerHTML = `<img alt=""><small>${kb(blob.size)}</small><button type="button" aria-label="删除">×</button>`;
+        cell.innerHTML = `<img alt=""><small>${kb(blob.size)}</small><button type="button" aria-label="${_("删除")}">×</button>`;
         const url = URL.createObjectURL(blob);
         $("img", cell).src = url;
         $("button", cell).onclick = () => {
@@ -295,7 +303,7 @@
         try {
           list.push(await compressPhoto(file));
         } catch (error) {
-          toast("这张照片无法读取，请换一张");
+          toast(_("这张照片无法读取，请换一张"));
         }
       }
       delete block.dataset.busy;
@@ -376,11 +384,11 @@
       if (categories.all) return categories.all;
       const cached = await kvGet("categories");
       categories.all = (cached && cached.items) || [];
-      if (!cached || Date.now() - cached.at > 24 * 3600 * 1000) {
+      if (!categories.all.length || Date.now() - cached.at > 24 * 3600 * 1000) {
         try {
           const items = await getJSON(`${API.categories}?scheme=${encodeURIComponent(CATALOGUE_SCHEME)}&limit=500`);
           categories.all = items.map((c) => ({ id: c.id, minor_code: c.minor_code, minor_name: c.minor_name, major_name: c.major_name, pinyin_initials: c.pinyin_initials, kind: c.kind }));
-          kvSet("categories", { at: Date.now(), items: categories.all });
+          if (categories.all.length) kvSet("categories", { at: Date.now(), items: categories.all });
         } catch (error) {
           /* offline: the cached catalogue */
         }
@@ -420,10 +428,10 @@
     map: null, marker: null, category: null, selfHandled: false, where: null, pickers: null,
     async open(selfHandled) {
       reportForm.selfHandled = selfHandled;
-      $("#title").textContent = selfHandled ? "自处置上报" : "上报问题";
-      $("#photos-label").textContent = selfHandled ? "处置前照片（1–4 张）" : "照片（1–4 张）";
+      $("#title").textContent = selfHandled ? _("自处置上报") : _("上报问题");
+      $("#photos-label").textContent = selfHandled ? _("处置前照片（1–4 张）") : _("照片（1–4 张）");
       $('[data-group="after"]').hidden = !selfHandled;
-      $("#report-submit").textContent = selfHandled ? "提交并结案" : "提交上报";
+      $("#report-submit").textContent = selfHandled ? _("提交并结案") : _("提交上报");
       if (!reportForm.pickers) {
         reportForm.pickers = {
           photos: photoPicker($('[data-group="photos"]')),
@@ -436,7 +444,7 @@
       const fix = await position.once();
       if (fix && !reportForm.marker) reportForm.place(fix.lon, fix.lat);
       else if (!fix && !reportForm.marker) {
-        $("#report-where").textContent = "无法获取定位，请在地图上点选位置";
+        $("#report-where").textContent = _("无法获取定位，请在地图上点选位置");
         reportForm.map.setView([24.88, 102.85], 15);
       }
     },
@@ -459,7 +467,7 @@
     },
     async resolve(lon, lat) {
       const where = $("#report-where");
-      reportForm.where = { lon: +lon.toFixed(7), lat: +lat.toFixed(7) };
+      const point = (reportForm.where = { lon: +lon.toFixed(7), lat: +lat.toFixed(7), address: "" });
       where.classList.remove("bad");
       try {
         const hit = await getJSON(`${API.locate}?lon=${lon}&lat=${lat}`);
@@ -467,15 +475,18 @@
           where.textContent = hit.detail;
           where.classList.add("bad");
         } else {
-          where.textContent = `${hit.address}${hit.own ? "" : "（不在本人责任网格）"}`;
+          point.address = hit.address;
+          where.textContent = `${hit.address}${hit.own ? "" : _("（不在本人责任网格）")}`;
         }
       } catch (error) {
-        where.textContent = `${lat.toFixed(6)}, ${lon.toFixed(6)}（离线，发送后确定网格）`;
+        where.textContent = fmt("%s, %s（离线，发送后确定网格）", lat.toFixed(6), lon.toFixed(6));
       }
     },
     async showChoices(q) {
       const list = $("#category-list");
+      const turn = (reportForm.choicesTurn = (reportForm.choicesTurn || 0) + 1);
       const found = q ? categories.search(q) : await categories.favourites();
+      if (turn !== reportForm.choicesTurn) return; // the supervisor typed meanwhile: newer results win
       list.innerHTML = found
         .map((c, i) => `<button type="button" class="chip${q ? "" : " recent"}" data-i="${i}">${esc(categories.name(c))}</button>`)
         .join("");
@@ -495,20 +506,20 @@
       event.preventDefault();
       const error = $("#report-error");
       const photos = reportForm.pickers.photos.list, after = reportForm.pickers.after.list;
-      if (document.querySelector(".photos-block[data-busy]")) return (error.textContent = "照片还在处理中，请稍候");
-      if (!photos.length) return (error.textContent = reportForm.selfHandled ? "请拍处置前照片" : "请至少拍一张照片");
-      if (reportForm.selfHandled && !after.length) return (error.textContent = "请拍处置后照片");
-      if (!reportForm.where) return (error.textContent = "请在地图上选择位置");
-      if (!reportForm.category) return (error.textContent = "请选择问题类别");
+      if (document.querySelector(".photos-block[data-busy]")) return (error.textContent = _("照片还在处理中，请稍候"));
+      if (!photos.length) return (error.textContent = reportForm.selfHandled ? _("请拍处置前照片") : _("请至少拍一张照片"));
+      if (reportForm.selfHandled && !after.length) return (error.textContent = _("请拍处置后照片"));
+      if (!reportForm.where) return (error.textContent = _("请在地图上选择位置"));
+      if (!reportForm.category) return (error.textContent = _("请选择问题类别"));
       error.textContent = "";
       const payload = {
         ...reportForm.where, category: reportForm.category, description: $("#description").value.trim(),
         self_handled: reportForm.selfHandled, photos: [...photos], after: reportForm.selfHandled ? [...after] : [],
       };
-      await outbox.add("report", payload, `${reportForm.selfHandled ? "自处置" : "上报"}：${reportForm.category.minor_name}`);
+      await outbox.add("report", payload, fmt(reportForm.selfHandled ? "自处置：%s" : "上报：%s", reportForm.category.minor_name));
       categories.remember(reportForm.category);
       reportForm.reset();
-      toast(navigator.onLine ? "已保存，正在发送" : "已保存在手机上，联网后自动发送");
+      toast(navigator.onLine ? _("已保存，正在发送") : _("已保存在手机上，联网后自动发送"));
       location.hash = "#home";
     },
     reset() {
@@ -526,10 +537,10 @@
   };
 
   // ---------------------------------------------------------------- tasks (核实 / 核查)
-  const TASK_KIND = { verify: "核实", check: "核查" };
+  const TASK_KIND = { verify: _("核实"), check: _("核查") };
   const TASK_CHOICES = {
-    verify: [["confirmed", "属实"], ["not_confirmed", "不属实"]],
-    check: [["fixed", "已处置"], ["not_fixed", "未处置"]],
+    verify: [[true, _("属实")], [false, _("不属实")]],
+    check: [[true, _("已处置")], [false, _("未处置")]],
   };
   const tasks = {
     list: [],
@@ -553,19 +564,20 @@
       if (location.hash === "#tasks") tasks.render();
     },
     countdown(due) {
+      if (!due) return `<span class="due">${_("无时限")}</span>`;
       const left = new Date(due).getTime() - Date.now();
-      const minutes = Math.round(Math.abs(left) / 60000);
-      const text = minutes >= 60 ? `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分` : `${minutes} 分钟`;
-      if (left < 0) return `<span class="due late">已超时 ${text}</span>`;
-      return `<span class="due${left < 30 * 60000 ? " soon" : ""}">剩余 ${text}</span>`;
+      const minutes = Math.floor(Math.abs(left) / 60000);
+      const text = minutes >= 60 ? fmt("%s 小时 %s 分", Math.floor(minutes / 60), minutes % 60) : fmt("%s 分钟", minutes);
+      if (left < 0) return `<span class="due late">${fmt("已超时 %s", text)}</span>`;
+      return `<span class="due${left < 30 * 60000 ? " soon" : ""}">${fmt("剩余 %s", text)}</span>`;
     },
     navLink: (t) =>
-      `https://uri.amap.com/marker?position=${t.lon},${t.lat}&coordinate=wgs84&callnative=1&name=${encodeURIComponent(t.address || "任务地点")}`,
+      `https://uri.amap.com/marker?position=${t.lon},${t.lat}&coordinate=wgs84&callnative=1&name=${encodeURIComponent(t.address || _("任务地点"))}`,
     render() {
       const ul = $("#task-list");
       ul.innerHTML = tasks.list
         .map(
-          (t) => `<li><a class="row" href="#task/${t.id}"><b>${TASK_KIND[t.kind] || t.kind}</b> · ${esc(t.category_name || "")}
+          (t) => `<li><a class="row" href="#task/${t.id}"><b>${TASK_KIND[t.kind] || t.kind}</b> · ${esc(t.category || "")}
           <div class="meta">${esc(t.case_number || "")} ${esc(t.address || "")}</div>
           <div data-due="${esc(t.due_at)}">${tasks.countdown(t.due_at)}</div></a></li>`
         )
@@ -577,19 +589,19 @@
       if (!task) return (location.hash = "#tasks");
       tasks.current = task;
       tasks.choice = null;
-      $("#title").textContent = `${TASK_KIND[task.kind] || ""}任务`;
-      $("#task-detail").innerHTML = `<b>${esc(task.category_name || "")}</b> · ${esc(task.case_number || "")}
+      $("#title").textContent = fmt("%s任务", TASK_KIND[task.kind] || "");
+      $("#task-detail").innerHTML = `<b>${esc(task.category || "")}</b> · ${esc(task.case_number || "")}
         <div class="meta">${esc(task.address || "")}</div><div class="meta">${esc(task.description || "")}</div>
         <div data-due="${esc(task.due_at)}">${tasks.countdown(task.due_at)}</div>
-        <a class="nav-link" href="${tasks.navLink(task)}" target="_blank" rel="noopener">导航到现场 ›</a>`;
-      $("#task-question").textContent = task.kind === "check" ? "部门处置结果是否属实？" : "问题是否属实？";
+        <a class="nav-link" href="${tasks.navLink(task)}" target="_blank" rel="noopener">${_("导航到现场")} ›</a>`;
+      $("#task-question").textContent = task.kind === "check" ? _("现场问题是否已处置好？") : _("问题是否属实？");
       const choices = $("#task-choices");
       choices.innerHTML = (TASK_CHOICES[task.kind] || TASK_CHOICES.check)
         .map(([value, label]) => `<button type="button" class="choice" data-v="${value}">${label}</button>`)
         .join("");
       choices.querySelectorAll(".choice").forEach((button) => {
         button.onclick = () => {
-          tasks.choice = button.dataset.v;
+          tasks.choice = button.dataset.v; // "true" / "false"
           choices.querySelectorAll(".choice").forEach((b) => b.classList.toggle("on", b === button));
         };
       });
@@ -601,16 +613,16 @@
     async submit(event) {
       event.preventDefault();
       const error = $("#task-error");
-      if (!tasks.choice) return (error.textContent = "请选择结果");
-      if (!tasks.picker.list.length) return (error.textContent = "请至少拍一张现场照片");
+      if (!tasks.choice) return (error.textContent = _("请选择结果"));
+      if (!tasks.picker.list.length) return (error.textContent = _("请至少拍一张现场照片"));
       const task = tasks.current;
       await outbox.add(
         "answer",
-        { task_id: task.id, result: tasks.choice, note: $("#task-note").value.trim(), photos: [...tasks.picker.list] },
-        `${TASK_KIND[task.kind] || ""}回复：${task.case_number || task.id}`
+        { task_id: task.id, passed: tasks.choice === "true", note: $("#task-note").value.trim(), photos: [...tasks.picker.list] },
+        fmt("%s回复：%s", TASK_KIND[task.kind] || "", task.case_number || task.id)
       );
       tasks.list = tasks.list.filter((t) => t !== task);
-      toast(navigator.onLine ? "已保存，正在发送" : "已保存在手机上，联网后自动发送");
+      toast(navigator.onLine ? _("已保存，正在发送") : _("已保存在手机上，联网后自动发送"));
       location.hash = "#tasks";
     },
   };
@@ -640,15 +652,15 @@
       duty.on = !duty.on;
       await kvSet("duty", { on: duty.on });
       if (!duty.on) await duty.flush();
-      await outbox.add("shift", { action: duty.on ? "start" : "end" }, duty.on ? "上岗" : "下岗");
+      await outbox.add("shift", { action: duty.on ? "start" : "end" }, duty.on ? _("上岗") : _("下岗"));
       duty.apply();
-      toast(duty.on ? "已上岗，开始记录轨迹" : "已下岗");
+      toast(duty.on ? _("已上岗，开始记录轨迹") : _("已下岗"));
     },
     apply() {
       const button = $("#duty");
-      button.textContent = duty.on ? "下岗" : "上岗";
+      button.textContent = duty.on ? _("下岗") : _("上岗");
       button.classList.toggle("on", duty.on);
-      $("#duty-note").textContent = duty.on ? `在岗中 · 每 ${duty.interval} 秒记录一次位置` : "未上岗";
+      $("#duty-note").textContent = duty.on ? fmt("在岗中 · 每 %s 秒记录一次位置", duty.interval) : _("未上岗");
       clearInterval(duty.timer);
       clearInterval(duty.flushTimer);
       if (duty.on) {
@@ -671,7 +683,7 @@
         const points = await req(tx.objectStore("track").getAll());
         for (let i = 0; i < points.length; i += 500) {
           tx.objectStore("outbox").add({
-            id: newId(), kind: "track", payload: { points: points.slice(i, i + 500) }, label: `巡查轨迹 ${Math.min(500, points.length - i)} 点`,
+            id: newId(), kind: "track", payload: { points: points.slice(i, i + 500) }, label: fmt("巡查轨迹 %s 点", Math.min(500, points.length - i)),
             state: "waiting", attempts: 0, created_at: Date.now(), next_try_at: 0, error: "", result: null,
           });
         }
@@ -690,9 +702,9 @@
       const failed = items.filter((i) => i.state === "failed").length;
       window.UGApp.counts = { total: items.length, waiting, failed, sent: items.length - waiting - failed };
       const parts = [];
-      if (waiting) parts.push(`${waiting} 条等待发送`);
-      if (failed) parts.push(`${failed} 条失败`);
-      $("#outbox-summary").textContent = parts.length ? `· ${parts.join("，")}` : "· 全部已发送";
+      if (waiting) parts.push(fmt("%s 条等待发送", waiting));
+      if (failed) parts.push(fmt("%s 条失败", failed));
+      $("#outbox-summary").textContent = parts.length ? `· ${parts.join("，")}` : _("· 全部已发送");
     },
     async outbox() {
       const items = (await outbox.all()).filter((item) => item.kind !== "track" || item.state !== "sent").reverse();
@@ -700,11 +712,11 @@
         .map(
           (item) => `<li data-id="${item.id}"><b>${esc(item.label || KIND_LABEL[item.kind])}</b>
           <span class="state ${item.state}">${STATE_LABEL[item.state]}</span>
-          <div class="meta">${clock(item.created_at)}${item.sent_at ? ` · 发送于 ${clock(item.sent_at)}` : ""}${
-            item.result && item.result.number ? ` · 案卷号 ${esc(item.result.number)}` : ""
-          }${item.attempts ? ` · 已重试 ${item.attempts} 次` : ""}</div>
+          <div class="meta">${clock(item.created_at)}${item.sent_at ? fmt(" · 发送于 %s", clock(item.sent_at)) : ""}${
+            item.result && item.result.number ? fmt(" · 案卷号 %s", esc(item.result.number)) : ""
+          }${item.attempts ? fmt(" · 已重试 %s 次", item.attempts) : ""}</div>
           ${item.error ? `<div class="meta error">${esc(item.error)}</div>` : ""}
-          ${item.state === "failed" ? `<button type="button" class="btn retry">重新发送</button> <button type="button" class="btn drop">删除</button>` : ""}</li>`
+          ${item.state === "failed" ? `<button type="button" class="btn retry">${_("重新发送")}</button> <button type="button" class="btn drop">${_("删除")}</button>` : ""}</li>`
         )
         .join("");
       $("#outbox-empty").hidden = items.length > 0;
@@ -712,7 +724,7 @@
         const item = items.find((i) => i.id === li.dataset.id);
         const retry = $(".retry", li), drop = $(".drop", li);
         if (retry) retry.onclick = async () => { item.state = "waiting"; item.next_try_at = 0; item.error = ""; await outbox.put(item); outbox.flush(); render.outbox(); };
-        if (drop) drop.onclick = async () => { if (confirm("删除后无法恢复，确定？")) { await outbox.remove(item.id); render.outbox(); } };
+        if (drop) drop.onclick = async () => { if (confirm(_("删除后无法恢复，确定？"))) { await outbox.remove(item.id); render.outbox(); } };
       });
     },
     async day() {
@@ -736,21 +748,21 @@
       }
       const figure = (value, label) => `<div class="figure"><b>${value}</b>${label}</div>`;
       box.innerHTML = [
-        figure(figures ? figures.km.toFixed(1) : "—", "巡查里程（公里）"),
-        figure(figures ? `${figures.own_grids_covered}/${figures.own_grids_total}` : "—", "走过的本人网格"),
-        figure(mine.length, "今日上报"),
-        figure(answers.length, "完成核实核查"),
-        figure(figures ? `${Math.floor(figures.on_duty_minutes / 60)}:${String(figures.on_duty_minutes % 60).padStart(2, "0")}` : "—", "在岗时长"),
-        figure(figures ? figures.grids_covered : "—", "走过的网格"),
+        figure(figures ? figures.km.toFixed(1) : "—", _("巡查里程（公里）")),
+        figure(figures ? `${figures.own_grids_covered}/${figures.own_grids_total}` : "—", _("走过的本人网格")),
+        figure(mine.length, _("今日上报")),
+        figure(answers.length, _("完成核实核查")),
+        figure(figures ? `${Math.floor(figures.on_duty_minutes / 60)}:${String(figures.on_duty_minutes % 60).padStart(2, "0")}` : "—", _("在岗时长")),
+        figure(figures ? figures.grids_covered : "—", _("走过的网格")),
       ].join("");
       const rows = serverReports
         ? serverReports.map((r) => `<li><b>${esc(r.category_name || "")}</b> <span class="state sent">${esc(r.state_display || r.state)}</span><div class="meta">${esc(r.number)} · ${esc(r.address || "")}</div></li>`)
         : mine.map((i) => `<li><b>${esc(i.label)}</b> <span class="state ${i.state}">${STATE_LABEL[i.state]}</span><div class="meta">${clock(i.created_at)}${i.result && i.result.number ? ` · ${esc(i.result.number)}` : ""}</div></li>`);
-      $("#day-reports").innerHTML = rows.join("") || `<li class="meta">今天还没有上报</li>`;
+      $("#day-reports").innerHTML = rows.join("") || `<li class="meta">${_("今天还没有上报")}</li>`;
     },
   };
 
-  const TITLES = { home: "网格巡查", tasks: "核实核查任务", day: "我的一天", outbox: "发送队列" };
+  const TITLES = { home: _("网格巡查"), tasks: _("核实核查任务"), day: _("我的一天"), outbox: _("发送队列") };
   function route() {
     const hash = location.hash.replace(/^#/, "") || "home";
     const [name, arg] = hash.split("/");
@@ -769,7 +781,7 @@
 
   function showNetwork() {
     const net = $("#net");
-    net.textContent = navigator.onLine ? "在线" : "离线";
+    net.textContent = navigator.onLine ? _("在线") : _("离线");
     net.classList.toggle("offline", !navigator.onLine);
   }
 
@@ -796,7 +808,7 @@
       if (document.visibilityState === "visible") outbox.flush();
     });
     setInterval(() => document.querySelectorAll("[data-due]").forEach((el) => (el.innerHTML = tasks.countdown(el.dataset.due))), 1000);
-    setInterval(tasks.refresh, 30_000); // new tasks appear without a reload
+    setInterval(tasks.refresh, window.UG.taskPollMs || 30_000); // new tasks appear without a reload
 
     try {
       const me = await getJSON(API.me);
@@ -807,6 +819,9 @@
       if (me) render.me(me);
     }
     route();
+    // Fetched while online so that reporting works offline later (both are kept in IndexedDB).
+    categories.load();
+    ownGrids();
     outbox.prune();
     duty.load();
     tasks.refresh();
@@ -816,7 +831,7 @@
   }
   render.me = (me) => {
     const grids = me.responsibility_grids.map((g) => g.code).join("、");
-    $("#who").textContent = `${me.name} · ${me.role_display}${grids ? ` · 责任网格 ${grids}` : ""}`;
+    $("#who").textContent = `${me.name} · ${me.role_display}${grids ? fmt(" · 责任网格 %s", grids) : ""}`;
     duty.interval = me.track_interval_seconds || duty.interval;
   };
 

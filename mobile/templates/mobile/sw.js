@@ -26,11 +26,11 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname === "/m/") {
-    event.respondWith(caches.match("/m/", { cacheName: SHELL }).then((hit) => hit || fetch(request)));
+    event.respondWith(caches.match("/m/", { cacheName: SHELL, ignoreVary: true }).then((hit) => hit || fetch(request)));
     return;
   }
   if (SHELL_URLS.includes(url.pathname + url.search)) {
-    event.respondWith(caches.match(request, { cacheName: SHELL }).then((hit) => hit || fetch(request)));
+    event.respondWith(caches.match(request, { cacheName: SHELL, ignoreVary: true }).then((hit) => hit || fetch(request)));
     return;
   }
   if (url.pathname.startsWith("/m/api/") || url.pathname.startsWith("/api/")) {
