@@ -14,7 +14,7 @@
   const status = document.getElementById("map-status");
   const $ = (id) => document.getElementById(id);
 
-  let districtData = null, districtLayer = null, gridLayer = null, coverage = null;
+  let districtData = null, districtLayer = null, gridLayer = null, coverage = null, gridTicket = 0;
   const caseLayer = L.layerGroup().addTo(map);
   const supervisorLayer = L.layerGroup().addTo(map);
   const trackLayer = L.layerGroup().addTo(map);
@@ -56,11 +56,13 @@
 
   function loadGrids() {
     if (gridLayer) { map.removeLayer(gridLayer); gridLayer = null; }
-    if (!$("layer-grids").checked || map.getZoom() < STREET_ZOOM) { drawDistrict(); return; }
+    if (!$("layer-grids").checked || map.getZoom() < STREET_ZOOM) { gridTicket++; drawDistrict(); return; }
     drawDistrict();
     const withCoverage = $("layer-coverage").checked;
+    const ticket = ++gridTicket;  // a slower, older answer must not replace a newer one
     const url = d.gridsUrl + "?bbox=" + bboxParam() + (withCoverage ? "&coverage=" + $("track-day").value : "");
     getJSON(url).then((data) => {
+      if (ticket !== gridTicket) return;
       if (gridLayer) map.removeLayer(gridLayer);
       const gap = (f) => withCoverage && f.properties.w === 0;
       gridLayer = L.geoJSON(data, {
