@@ -51,10 +51,18 @@ QUEUES = {
 }
 
 
+# Area polygons are large (a street's outline has thousands of vertices): a list never loads them.
+HEAVY_RELATED = (
+    "street__geometry_wkb",
+    "community__geometry_wkb",
+    "unit_grid__geometry_wkb",
+)
+
+
 def case_list_base():
     return Case.objects.select_related(
         "category", "street", "community", "unit_grid", "department", "responsibility_grid"
-    ).defer("description")
+    ).defer("description", *HEAVY_RELATED)
 
 
 class CaseFilter(forms.Form):
@@ -65,7 +73,9 @@ class CaseFilter(forms.Form):
     category = forms.CharField(label=_("类别"), required=False, help_text=_("小类代码或名称"))
     state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", "—"), *State.choices])
     source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", "—"), *Source.choices])
-    street = forms.ModelChoiceField(label=_("街道"), required=False, queryset=Street.objects.all())
+    street = forms.ModelChoiceField(
+        label=_("街道"), required=False, queryset=Street.objects.only("id", "code", "name")
+    )
     community = forms.CharField(label=_("社区"), required=False, help_text=_("代码或名称"))
     grid = forms.CharField(label=_("单元网格"), required=False)
     department = forms.ModelChoiceField(
@@ -159,6 +169,21 @@ def department_inbox(department):
         .filter(department=department, state__in=(State.DISPATCHED, State.HANDLING))
         .order_by("handle_due_at", "due_at", "id")
     )
+
+
+def label_cases(cases, now) -> None:
+    """Attach the display labels a list shows. Model.get_FOO_display() rebuilds its choices map and
+    translates every label on each call, which costs more than the query for a page of 50 cases."""
+    from catalog.models import Step
+
+    states = {k: str(v) for k, v in State.choices}
+    sources = {k: str(v) for k, v in Source.choices}
+    steps = {k: str(v) for k, v in Step.choices}
+    for case in cases:
+        case.state_label = states.get(case.state, case.state)
+        case.source_label = sources.get(case.source, case.source)
+        case.step_label = steps.get(case.step, case.step)
+        case.badge = deadline_badge(case.due_at, now)
 
 
 def deadline_badge(due_at, now) -> str:

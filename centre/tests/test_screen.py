@@ -40,7 +40,7 @@ def test_the_overview_is_computed_once_for_many_screens(
     report()
     client.force_login(people.leo)
     client.get("/screen/data.json")
-    with django_assert_max_num_queries(3):  # session and user only
+    with django_assert_max_num_queries(2):  # session and user only
         client.get("/screen/data.json")
 
 

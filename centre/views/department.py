@@ -33,6 +33,7 @@ def inbox(request):
     if form.is_bound:
         rows = form.apply(rows, now)
     cases = list(rows[:200])
+    queries.label_cases(cases, now)
     for case in cases:
         due = case.handle_due_at or case.due_at
         case.badge = queries.deadline_badge(due, now)
