@@ -127,3 +127,28 @@ def test_the_export_stops_at_its_limit_and_says_so(client, people, report, monke
 def test_a_queue_export_keeps_the_queues_permission(client, people):
     client.force_login(people.dan)
     assert client.get("/export/queue/intake.xlsx").status_code == 403
+
+
+def test_the_intake_queue_flags_a_likely_duplicate_report(client, people, report):
+    first = report()
+    second = report()  # same sub-type, same place, minutes apart
+    client.force_login(people.carol)
+    items = {c.number: c for c in client.get("/queue/intake/").context["items"]}
+    assert items[first.number].duplicates == 1 and items[second.number].duplicates == 1
+    page = client.get(f"/case/{second.number}/")
+    assert [d.number for d in page.context["duplicates"]] == [first.number]
+    client.post(f"/case/{second.number}/do/merge/", {"other": first.number, "reason": "同一井盖"})
+    second.refresh_from_db()
+    assert (second.state, second.merged_into) == ("merged", first)
+
+
+def test_the_registration_queue_shows_the_condition_and_registers_in_one_click(client, people, report):
+    case = report()
+    workflow.accept(people.carol, case)
+    client.force_login(people.sam)
+    html = client.get("/queue/registration/").content.decode()
+    assert "井盖缺失、破损或移位" in html
+    response = client.post(f"/case/{case.number}/do/register/", {"next": "/queue/registration/"})
+    assert response["Location"] == "/queue/registration/"
+    case.refresh_from_db()
+    assert case.state == "registered"

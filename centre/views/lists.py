@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CENTRE_ROLES
+from cases import workflow
+from cases.models import Task
 
 from .. import actions, queries
 from ..access import roles_required
@@ -77,6 +79,18 @@ def _list(request, list_kind: str, slug: str):
         "now": now,
         **_page(request, rows),
     }
+    if list_kind == "queue" and slug == "intake":
+        # Possible duplicates (same sub-type, nearby, recent, open), offered for merge on the case page.
+        for case in context["items"]:
+            case.duplicates = len(workflow.duplicate_candidates(case))
+    if list_kind == "queue" and slug == "closing":
+        checks = {}
+        for task in Task.objects.filter(
+            case_id__in=[c.pk for c in context["items"]], kind=Task.Kind.CHECK, status=Task.Status.DONE
+        ).order_by("answered_at", "id"):
+            checks[task.case_id] = task  # the latest answer wins
+        for case in context["items"]:
+            case.last_check = checks.get(case.pk)
     if list_kind == "queue" and slug == "dispatch":
         context["suggestions"] = actions.dispatch_suggestions(context["items"])
         context["departments"] = list(actions.dispatch_departments())
