@@ -74,12 +74,12 @@ class CaseFilter(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", "—"), *State.choices])
     source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", "—"), *Source.choices])
     street = forms.ModelChoiceField(
-        label=_("街道"), required=False, queryset=Street.objects.only("id", "code", "name")
+        label=_("街道"), required=False, queryset=Street.objects.only("id", "code", "name"), empty_label="—"
     )
     community = forms.CharField(label=_("社区"), required=False, help_text=_("代码或名称"))
     grid = forms.CharField(label=_("单元网格"), required=False)
     department = forms.ModelChoiceField(
-        label=_("处置部门"), required=False, queryset=Department.objects.filter(active=True)
+        label=_("处置部门"), required=False, queryset=Department.objects.filter(active=True), empty_label="—"
     )
     date_from = forms.DateField(
         label=_("上报起"), required=False, widget=forms.DateInput(attrs={"type": "date"})

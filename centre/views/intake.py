@@ -14,6 +14,12 @@ from ..access import roles_required
 from ..actions import INTAKE
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        scheme = "GB" if obj.scheme.startswith("GB") else "CJ"
+        return f"[{scheme}] {obj.minor_code} {obj.minor_name}（{obj.get_kind_display()}·{obj.major_name}）"
+
+
 class ReportForm(forms.Form):
     source = forms.ChoiceField(
         label=_("来源"),
