@@ -155,3 +155,19 @@ PATROL_MAX_UPLOAD_AGE_DAYS = envint("PATROL_MAX_UPLOAD_AGE_DAYS", "30")
 # The phone app asks for new 核实/核查 tasks this often (seconds).
 MOBILE_TASK_POLL_SECONDS = envint("MOBILE_TASK_POLL_SECONDS", "30")
 # --- end patrol and mobile ---
+
+# --- cases ---
+# Duplicate detection at intake: same sub-type, open, within this distance and this many days.
+URBANGRID_DUPLICATE_METRES = envint("URBANGRID_DUPLICATE_METRES", "50")
+URBANGRID_DUPLICATE_DAYS = envint("URBANGRID_DUPLICATE_DAYS", "7")
+# Largest photo or document accepted (bytes); photos are re-encoded without metadata anyway.
+URBANGRID_MAX_UPLOAD_BYTES = envint("URBANGRID_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+# Reminders: a case is "due soon" this many minutes before its step's deadline; escalated to the
+# leaders (督办) this many minutes after it.
+URBANGRID_DUE_SOON_MINUTES = envint("URBANGRID_DUE_SOON_MINUTES", "60")
+URBANGRID_ESCALATE_AFTER_MINUTES = envint("URBANGRID_ESCALATE_AFTER_MINUTES", "240")
+# Periodic tasks: Celery beat in production, `manage.py runtasks --loop` on the embedded default.
+CELERY_BEAT_SCHEDULE = {
+    "scan-deadlines": {"task": "cases.scan_deadlines", "schedule": 60.0},
+}
+# --- end cases ---
