@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-PORT = 8104
+PORT = int(os.environ.get("BENCH_PORT", "0"))
 
 
 def setup_django():
@@ -90,7 +90,7 @@ def serve(app):
         def log_message(self, *args):
             pass
 
-    server = ThreadedWSGIServer(("127.0.0.1", PORT), Quiet)
+    server = ThreadedWSGIServer(("127.0.0.1", PORT), Quiet)  # PORT 0: any free port
     server.set_app(app)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -137,7 +137,7 @@ def run():
 
     counter = Counter(StaticFilesHandler(get_wsgi_application()))
     server = serve(counter)
-    base = f"http://127.0.0.1:{PORT}"
+    base = f"http://127.0.0.1:{server.server_port}"
     photo = camera_jpeg()
     photo_path = Path(tempfile.mkdtemp()) / "IMG_4000x3000.jpg"
     photo_path.write_bytes(photo)

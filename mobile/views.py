@@ -21,6 +21,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import condition
 
@@ -92,8 +93,8 @@ def service_worker(request):
 
 def manifest(request):
     body = {
-        "name": "城市网格化管理 · 监督员",
-        "short_name": "网格巡查",
+        "name": _("城市网格化管理 · 监督员"),
+        "short_name": _("网格巡查"),
         "lang": "zh-CN",
         "start_url": "/m/",
         "scope": "/m/",
@@ -111,7 +112,7 @@ def manifest(request):
 def _json_login_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return JsonResponse({"detail": "请先登录"}, status=401)
+            return JsonResponse({"detail": _("请先登录")}, status=401)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
@@ -165,11 +166,11 @@ def locate(request):
         lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
         hit = locate_point(lon, lat)
     except (KeyError, ValueError):
-        return JsonResponse({"detail": "坐标格式不正确"}, status=400)
+        return JsonResponse({"detail": _("坐标格式不正确")}, status=400)
     except DomainError as exc:
         return JsonResponse({"detail": exc.message}, status=400)
     if hit is None:
-        return JsonResponse({"inside": False, "detail": "该位置不在本区网格范围内"})
+        return JsonResponse({"inside": False, "detail": _("该位置不在本区网格范围内")})
     grid = UnitGrid.objects.select_related("community", "street", "responsibility_grid").get(
         pk=hit.unit_grid_id
     )
@@ -186,7 +187,8 @@ def locate(request):
             "area_class": grid.area_class,
             "responsibility_grid": grid.responsibility_grid.code if grid.responsibility_grid else None,
             "own": own,
-            "address": f"{grid.street.name}{grid.community.name} 网格{grid.code}",
+            "address": _("%(street)s%(community)s 网格%(code)s")
+            % {"street": grid.street.name, "community": grid.community.name, "code": grid.code},
         }
     )
 

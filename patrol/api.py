@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from accounts.models import Role, User
@@ -95,7 +96,7 @@ def _whose(request, supervisor_id: int | None) -> User:
     if supervisor_id is None or supervisor_id == user.pk:
         return user
     if not (user.is_centre_staff or user.role == Role.CONTRACTOR):
-        raise NotAllowed("只能查看自己的巡查轨迹")
+        raise NotAllowed(_("只能查看自己的巡查轨迹"))
     return get_object_or_404(User, pk=supervisor_id, role=Role.SUPERVISOR)
 
 
@@ -106,7 +107,7 @@ def _tap(request) -> ShiftIn:
     try:
         return ShiftIn.model_validate_json(request.body)
     except ValueError:
-        raise DomainError("上岗/下岗请求格式不正确") from None
+        raise DomainError(_("上岗/下岗请求格式不正确")) from None
 
 
 @router.get("/shift", response=ShiftState, summary="当前班次")
@@ -139,7 +140,7 @@ def shift_list(request, day: date, supervisor: int | None = None):
 @router.post("/tracks", response=TrackBatchOut, summary="上传一批轨迹点")
 def track_upload(request, payload: TrackBatchIn):
     if request.user.role != Role.SUPERVISOR:
-        raise NotAllowed("只有监督员可以上传巡查轨迹")
+        raise NotAllowed(_("只有监督员可以上传巡查轨迹"))
     return tracks.ingest_batch(request.user, payload.client_batch_id, payload.points).as_dict()
 
 
@@ -175,6 +176,6 @@ def coverage(request, grid: str, day: date):
     if not (
         user.is_centre_staff or user.role == Role.CONTRACTOR or found.supervisors.filter(pk=user.pk).exists()
     ):
-        raise NotAllowed("只能查看自己责任网格的巡查覆盖")
+        raise NotAllowed(_("只能查看自己责任网格的巡查覆盖"))
     result = responsibility_grid_coverage(found, day)
     return {**result.__dict__, "percent": result.percent}

@@ -17,6 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urbangrid.errors import DomainError
 
@@ -66,7 +67,7 @@ def parse_point(index: int, raw: dict) -> RawPoint:
         accuracy = raw.get("acc")
         accuracy = None if accuracy is None else float(accuracy)
     except (KeyError, TypeError, ValueError, OverflowError, OSError, AttributeError):
-        raise DomainError(f"第 {index + 1} 个轨迹点格式不正确") from None
+        raise DomainError(_("第 %(n)d 个轨迹点格式不正确") % {"n": index + 1}) from None
     return RawPoint(recorded_at, lon, lat, accuracy)
 
 
@@ -91,9 +92,9 @@ def _as_arrays(points: list[dict]):
         acc = np.array([p.accuracy_m for p in parsed], dtype=np.float64)
     bad = ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90))
     if bad.any():
-        raise DomainError(f"第 {int(np.argmax(bad)) + 1} 个轨迹点坐标超出范围")
+        raise DomainError(_("第 %(n)d 个轨迹点坐标超出范围") % {"n": int(np.argmax(bad)) + 1})
     if (acc < 0).any():
-        raise DomainError(f"第 {int(np.argmax(acc < 0)) + 1} 个轨迹点精度为负数")
+        raise DomainError(_("第 %(n)d 个轨迹点精度为负数") % {"n": int(np.argmax(acc < 0)) + 1})
     return np.round(t).astype(np.int64), lon, lat, np.minimum(acc, 32767)
 
 
@@ -120,11 +121,11 @@ def ingest_batch(supervisor, client_batch_id: str, points: list[dict], *, now=No
     """
     client_batch_id = (client_batch_id or "").strip()
     if not client_batch_id or len(client_batch_id) > 64:
-        raise DomainError("轨迹批次缺少客户端编号")
+        raise DomainError(_("轨迹批次缺少客户端编号"))
     if not points:
-        raise DomainError("轨迹批次没有轨迹点")
+        raise DomainError(_("轨迹批次没有轨迹点"))
     if len(points) > MAX_POINTS_PER_BATCH:
-        raise DomainError(f"一个轨迹批次最多 {MAX_POINTS_PER_BATCH} 个点")
+        raise DomainError(_("一个轨迹批次最多 %(n)d 个点") % {"n": MAX_POINTS_PER_BATCH})
     arrays = _as_arrays(points)
     now = now or timezone.now()
     try:
@@ -193,9 +194,9 @@ def _validated(supervisor, t, lon, lat, acc, now, result: BatchResult):
     future_limit = _ms(now + timedelta(minutes=_setting("PATROL_CLOCK_TOLERANCE_MINUTES", 5)))
     past_limit = _ms(now - timedelta(days=_setting("PATROL_MAX_UPLOAD_AGE_DAYS", 30)))
     for index in np.flatnonzero(t > future_limit):
-        result.rejected.append({"index": int(index), "reason": "时间晚于服务器当前时间（手机时钟不准？）"})
+        result.rejected.append({"index": int(index), "reason": _("时间晚于服务器当前时间（手机时钟不准？）")})
     for index in np.flatnonzero(t < past_limit):
-        result.rejected.append({"index": int(index), "reason": "时间早于可补传的期限"})
+        result.rejected.append({"index": int(index), "reason": _("时间早于可补传的期限")})
     result.rejected.sort(key=lambda item: item["index"])
     keep = (t <= future_limit) & (t >= past_limit)
     # Phones may send points out of order (several recorders, clock corrections): sort, never refuse.

@@ -43,6 +43,11 @@ def test_alice_reports_a_broken_cover_with_a_camera_photo(catalogue, phone, alic
     phone.wait_for_selector("#outbox-list .state.sent")
     assert case.number in phone.locator("#outbox-list").inner_text()
     screenshot(phone, "04-outbox-sent")
+    open_screen(phone, "#day")
+    phone.wait_for_selector("#day-reports .state")
+    assert f"{case.number} · 龙城街道西社区 网格530114001001001" in phone.locator("#day-reports").inner_text()
+    assert "待受理" in phone.locator("#day-reports").inner_text()
+    screenshot(phone, "05-my-day-with-report")
 
 
 def test_alice_fixes_a_small_problem_herself_and_the_case_closes_at_once(

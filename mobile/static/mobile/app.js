@@ -636,19 +636,22 @@
     lastT: 0,
     async load() {
       const saved = await kvGet("duty");
-      duty.on = !!(saved && saved.on);
+      let on = !!(saved && saved.on);
       try {
         const state = await getJSON(API.shift);
         duty.interval = state.track_interval_seconds;
         // The server is right unless a queued 上岗/下岗 has not reached it yet.
         const queued = (await outbox.all()).some((item) => item.kind === "shift" && item.state !== "sent");
-        if (!queued) duty.on = state.on_duty;
+        if (!queued) on = state.on_duty;
       } catch (error) {
         /* offline: as the phone last knew */
       }
+      if (duty.tapped) return; // the supervisor tapped while this was loading: the tap wins
+      duty.on = on;
       duty.apply();
     },
     async toggle() {
+      duty.tapped = true;
       duty.on = !duty.on;
       await kvSet("duty", { on: duty.on });
       if (!duty.on) await duty.flush();
@@ -750,13 +753,13 @@
       box.innerHTML = [
         figure(figures ? figures.km.toFixed(1) : "—", _("巡查里程（公里）")),
         figure(figures ? `${figures.own_grids_covered}/${figures.own_grids_total}` : "—", _("走过的本人网格")),
-        figure(mine.length, _("今日上报")),
+        figure(serverReports ? serverReports.length : mine.length, _("今日上报")),
         figure(answers.length, _("完成核实核查")),
         figure(figures ? `${Math.floor(figures.on_duty_minutes / 60)}:${String(figures.on_duty_minutes % 60).padStart(2, "0")}` : "—", _("在岗时长")),
         figure(figures ? figures.grids_covered : "—", _("走过的网格")),
       ].join("");
       const rows = serverReports
-        ? serverReports.map((r) => `<li><b>${esc(r.category_name || "")}</b> <span class="state sent">${esc(r.state_display || r.state)}</span><div class="meta">${esc(r.number)} · ${esc(r.address || "")}</div></li>`)
+        ? serverReports.map((r) => `<li><b>${esc(r.category_name || "")}</b> <span class="state">${esc(r.state_display || r.state)}</span><div class="meta">${esc(r.number)} · ${esc(r.address || "")}</div></li>`)
         : mine.map((i) => `<li><b>${esc(i.label)}</b> <span class="state ${i.state}">${STATE_LABEL[i.state]}</span><div class="meta">${clock(i.created_at)}${i.result && i.result.number ? ` · ${esc(i.result.number)}` : ""}</div></li>`);
       $("#day-reports").innerHTML = rows.join("") || `<li class="meta">${_("今天还没有上报")}</li>`;
     },
