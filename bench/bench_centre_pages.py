@@ -158,8 +158,18 @@ def load_cases(total: int, stdout) -> None:
             ))  # fmt: skip
         if len(cases) == 20_000 or i == total - 1:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.executemany(insert_case, cases)
-                cursor.executemany(insert_event, events)
+                if connection.vendor == "postgresql":  # COPY: several times faster than INSERTs
+                    raw = cursor.cursor
+                    for table, columns, rows in (
+                        ("cases_case", case_columns, cases),
+                        ("cases_caseevent", event_columns, events),
+                    ):
+                        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                            for values in rows:
+                                copy.write_row(values)
+                else:
+                    cursor.executemany(insert_case, cases)
+                    cursor.executemany(insert_event, events)
             cases, events = [], []
             done = i + 1 - existing
             if done % 100_000 < 20_000:
