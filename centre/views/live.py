@@ -20,13 +20,23 @@ def badge(request):
     now = timezone.now()
     # The fragment carries the time of this poll into the next one (no session write per poll).
     seen = parse_datetime(request.GET.get("since", "")) or now
-    context = {"now": now, "since": now.isoformat()}
+    # Reminders are counted by id (the primary key index), not by their unindexed creation time.
+    last_reminder = Reminder.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    try:
+        seen_reminder = int(request.GET.get("rid", ""))
+    except ValueError:
+        seen_reminder = last_reminder
+    context = {"now": now, "since": now.isoformat(), "rid": last_reminder}
     if is_centre(user):
         context |= {
             "intake": Case.objects.filter(state__in=(State.REPORTED, State.VERIFYING)).count(),
             "overdue": queries.overdue_rows(now).count(),
             "extensions": Extension.objects.filter(status=Extension.Status.PENDING).count(),
             "new_reports": Case.objects.filter(reported_at__gt=seen, reported_at__lte=now).count(),
+            # The deadline scan's reminders for the centre's own steps (no department).
+            "new_reminders": Reminder.objects.filter(
+                pk__gt=seen_reminder, pk__lte=last_reminder, department=None, recipient=None
+            ).count(),
             "centre": True,
         }
     elif user.role == Role.DEPARTMENT and user.department_id:
@@ -37,7 +47,7 @@ def badge(request):
             ).count(),
             "notices": Reminder.objects.filter(department_id=user.department_id, read_at=None).count(),
             "new_notices": Reminder.objects.filter(
-                department_id=user.department_id, created_at__gt=seen
+                department_id=user.department_id, pk__gt=seen_reminder, pk__lte=last_reminder
             ).count(),
         }
     else:
