@@ -78,12 +78,17 @@ def test_the_district_layer_is_served_without_gzip_to_a_client_that_does_not_acc
     assert response.json()["type"] == "FeatureCollection"
 
 
-def test_handlers_and_supervisors_may_not_read_the_map_layers(client, people):
+def test_handlers_and_supervisors_may_not_open_the_live_map(client, people):
     for who in (people.dora, people.alice):
         client.force_login(who)
-        assert client.get("/map/grids.json?bbox=102.85,24.88,102.851,24.881").status_code == 403
-        assert client.get("/map/district.json").status_code == 403
         assert client.get("/map/").status_code == 403
+        assert client.get("/map/district.json").status_code == 403
+        assert client.get("/map/supervisors.json").status_code == 403
+    # The grids around a case are drawn on the handler's case page; a supervisor has the phone app.
+    client.force_login(people.dora)
+    assert client.get("/map/grids.json?bbox=102.85,24.88,102.851,24.881").status_code == 200
+    client.force_login(people.alice)
+    assert client.get("/map/grids.json?bbox=102.85,24.88,102.851,24.881").status_code == 403
 
 
 def _walk(supervisor, start, points):

@@ -60,7 +60,8 @@ def map_page(request):
     )
 
 
-@centre_only
+# Handlers see the unit grids around their case on the case page's small map.
+@roles_required(*CENTRE_ROLES, Role.DEPARTMENT)
 def grid_layer(request):
     """Unit grids in the viewport (street zoom). 413 when the viewport holds too many."""
     try:
