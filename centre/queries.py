@@ -171,6 +171,48 @@ def department_inbox(department):
     )
 
 
+def duplicate_counts(cases) -> dict[int, int]:
+    """How many possible duplicates each case of a page has, by cases.workflow.duplicate_candidates'
+    rule (same sub-type, open, within URBANGRID_DUPLICATE_METRES and URBANGRID_DUPLICATE_DAYS), in one
+    query for the whole page instead of one per row."""
+    import math
+
+    from django.conf import settings
+
+    if not cases:
+        return {}
+    metres = float(getattr(settings, "URBANGRID_DUPLICATE_METRES", 50))
+    window = timedelta(days=int(getattr(settings, "URBANGRID_DUPLICATE_DAYS", 7)))
+    dlat = metres / 111_320.0
+    dlon = metres / (111_320.0 * max(math.cos(math.radians(cases[0].lat)), 0.01))
+    nearby = Case.objects.filter(
+        category_id__in={c.category_id for c in cases},
+        state__in=OPEN_STATES,
+        reported_at__gte=min(c.reported_at for c in cases) - window,
+        reported_at__lte=max(c.reported_at for c in cases) + window,
+        lon__range=(min(c.lon for c in cases) - dlon, max(c.lon for c in cases) + dlon),
+        lat__range=(min(c.lat for c in cases) - dlat, max(c.lat for c in cases) + dlat),
+    ).values_list("id", "category_id", "lon", "lat", "reported_at")
+    by_category: dict[int, list] = {}
+    for row in nearby:
+        by_category.setdefault(row[1], []).append(row)
+
+    def metres_between(lon1, lat1, lon2, lat2):
+        x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+        return 6_371_000 * math.hypot(x, math.radians(lat2 - lat1))
+
+    return {
+        case.pk: sum(
+            1
+            for pk, _cat, lon, lat, reported_at in by_category.get(case.category_id, ())
+            if pk != case.pk
+            and abs(reported_at - case.reported_at) <= window
+            and metres_between(case.lon, case.lat, lon, lat) <= metres
+        )
+        for case in cases
+    }
+
+
 def label_cases(cases, now) -> None:
     """Attach the display labels a list shows. Model.get_FOO_display() rebuilds its choices map and
     translates every label on each call, which costs more than the query for a page of 50 cases."""

@@ -152,3 +152,22 @@ def test_the_registration_queue_shows_the_condition_and_registers_in_one_click(c
     assert response["Location"] == "/queue/registration/"
     case.refresh_from_db()
     assert case.state == "registered"
+
+
+def test_the_page_wide_duplicate_count_agrees_with_the_workflows_rule(people, report, catalogue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from centre.queries import duplicate_counts
+
+    now = timezone.now()
+    a = report(at=now)
+    b = report(point=(102.8507, 24.8806), at=now - timedelta(days=2))  # ~22 m away
+    c = report(point=(102.8515, 24.8805), at=now)  # ~100 m away: not a duplicate
+    d = report(category=catalogue.garbage, at=now)  # same place, other sub-type
+    e = report(at=now - timedelta(days=9))  # same place, too long ago for a
+    cases = [a, b, c, d, e]
+    expected = {case.pk: len(workflow.duplicate_candidates(case)) for case in cases}
+    assert duplicate_counts(cases) == expected
+    assert expected == {a.pk: 1, b.pk: 2, c.pk: 0, d.pk: 0, e.pk: 1}

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CENTRE_ROLES
-from cases import workflow
 from cases.models import Task
 
 from .. import actions, queries
@@ -81,8 +80,9 @@ def _list(request, list_kind: str, slug: str):
     }
     if list_kind == "queue" and slug == "intake":
         # Possible duplicates (same sub-type, nearby, recent, open), offered for merge on the case page.
+        counts = queries.duplicate_counts(context["items"])
         for case in context["items"]:
-            case.duplicates = len(workflow.duplicate_candidates(case))
+            case.duplicates = counts[case.pk]
     if list_kind == "queue" and slug == "closing":
         checks = {}
         for task in Task.objects.filter(
