@@ -1,0 +1,370 @@
+"""Response times of the centre's busiest pages with many cases loaded, beside the raw SQL.
+
+    .venv/bin/python bench/bench_centre_pages.py             # 1,000,000 cases, 50,000 grids (100 m)
+    .venv/bin/python bench/bench_centre_pages.py --smoke     # 3,000 cases, ~3,000 grids (400 m)
+    .venv/bin/python bench/bench_centre_pages.py --pg postgresql://postgres@127.0.0.1:5432/bench_centre
+
+Figures (median and p95 of 50 requests through Django's test client, logged in, full middleware):
+the intake queue, the overdue board, the big-screen overview data (cold: every cache cleared, the
+first screen after a restart, 10 requests; refresh: today's figures expired, past days cached, what a
+poll costs every 30 s; warm: as the screens poll within those 30 s), the unit-grid layer for a 2 km² viewport at street zoom
+(a different viewport each request) and the whole-district layer at low zoom (first request, then
+cached). Each is printed beside a raw baseline measured in the same run: the main SQL of that
+page executed directly through a cursor. Target: every page under 200 ms median.
+
+Cases are loaded in bulk straight into the tables (a year of history, mostly closed, a few
+thousand open with deadlines) — a benchmark fixture, not a workflow path. The database is kept in
+var/bench/ and reused when it already holds the requested number of cases.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REQUESTS = 50
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def timed(fn, n=REQUESTS, before=None):
+    times = []
+    for i in range(n):
+        if before:
+            before()
+        started = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def load_cases(total: int, stdout) -> None:
+    """A year of cases in bulk: most closed, the last days' half open, a few old ones still open.
+
+    Rows go in through one prepared INSERT per table (executemany), with ids given here so the
+    events can point at their case without reading anything back.
+    """
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import Department, Role, User
+    from cases.models import Case, Source, State
+    from catalog.models import Category, Step
+    from geo.models import UnitGrid
+
+    existing = Case.objects.count()
+    if existing >= total:
+        stdout.write(f"cases: {existing:,} already loaded\n")
+        return
+    rng = random.Random(20261129 + existing)
+    now = timezone.now()
+    grids = list(
+        UnitGrid.objects.values_list(
+            "id",
+            "centroid_lon",
+            "centroid_lat",
+            "community_id",
+            "street_id",
+            "responsibility_grid_id",
+            "area_class",
+        )
+    )
+    categories = list(Category.objects.filter(active=True).values_list("id", "kind"))
+    departments = list(
+        Department.objects.exclude(kind=Department.Kind.CONTRACTOR).values_list("id", flat=True)
+    )
+    reporters = list(User.objects.filter(role=Role.SUPERVISOR).values_list("id", flat=True))
+    open_states = [
+        State.REPORTED, State.VERIFYING, State.ACCEPTED, State.REGISTERED, State.DISPATCHED,
+        State.HANDLING, State.RETURNED, State.FEEDBACK, State.CHECKING, State.CHECKED,
+    ]  # fmt: skip
+    step_of = {
+        State.REPORTED: Step.ACCEPT, State.VERIFYING: Step.VERIFY, State.ACCEPTED: Step.REGISTER,
+        State.REGISTERED: Step.DISPATCH, State.RETURNED: Step.DISPATCH, State.DISPATCHED: Step.HANDLE,
+        State.HANDLING: Step.HANDLE, State.FEEDBACK: Step.CHECK, State.CHECKING: Step.CHECK,
+        State.CHECKED: Step.CLOSE,
+    }  # fmt: skip
+    without_department = {State.REPORTED, State.VERIFYING, State.ACCEPTED, State.REGISTERED, State.RETURNED}
+    sources = [Source.SUPERVISOR] * 17 + [Source.SELF_HANDLED] * 2 + [Source.PUBLIC]
+    dt = connection.ops.adapt_datetimefield_value
+    case_columns = [
+        "id", "number", "source", "kind", "category_id", "lon", "lat", "unit_grid_id", "community_id",
+        "street_id", "responsibility_grid_id", "area_class", "address", "description", "urgency",
+        "reporter_id", "reporter_name", "reporter_phone", "state", "step", "step_started_at", "due_at",
+        "department_id", "reported_at", "closed_at", "key_case", "supervised", "dispatch_count",
+        "return_count", "rework_count", "extension_count", "updated_at",
+    ]  # fmt: skip
+    event_columns = [
+        "case_id", "action", "role", "at", "from_state", "to_state", "reason", "step", "due_at", "on_time", "details"
+    ]  # fmt: skip
+    qn = connection.ops.quote_name
+    insert_case = "INSERT INTO cases_case ({}) VALUES ({})".format(
+        ", ".join(qn(c) for c in case_columns), ", ".join(["%s"] * len(case_columns))
+    )
+    insert_event = "INSERT INTO cases_caseevent ({}) VALUES ({})".format(
+        ", ".join(qn(c) for c in event_columns), ", ".join(["%s"] * len(event_columns))
+    )
+    next_id = (Case.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    span = 365 * 24 * 3600  # a year, ending now: the newest cases are today's
+    started = time.perf_counter()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-2000000")  # 2 GB: index inserts stay in memory
+    cases, events = [], []
+    for i in range(existing, total):
+        pk = next_id + i - existing
+        reported = now - timedelta(seconds=span * (1 - (i + 1) / total))
+        grid = rng.choice(grids)
+        category_id, kind = rng.choice(categories)
+        recent = (now - reported) < timedelta(days=3)
+        is_open = (recent and rng.random() < 0.5) or rng.random() < 0.003
+        state = rng.choice(open_states) if is_open else State.CLOSED
+        department = None if state in without_department else rng.choice(departments)
+        due = reported + timedelta(hours=rng.choice([1, 4, 24, 72]) - rng.random() * 6) if is_open else None
+        closed = (
+            None
+            if is_open
+            else min(reported + timedelta(hours=rng.uniform(2, 60)), now - timedelta(minutes=1))
+        )
+        cases.append((
+            pk, f"B530114-{reported.year}-{pk:08d}", rng.choice(sources), kind, category_id,
+            grid[1] + rng.uniform(-3e-4, 3e-4), grid[2] + rng.uniform(-3e-4, 3e-4), grid[0], grid[3], grid[4],
+            grid[5], grid[6], "", "", "normal", rng.choice(reporters), "", "", state, step_of.get(state, ""),
+            dt(reported) if is_open else None, dt(due), department, dt(reported), dt(closed),
+            rng.random() < 0.02, False, 1 if department else 0, 0, 0, 0, dt(now),
+        ))  # fmt: skip
+        events.append((pk, "report", "supervisor", dt(reported), "", "reported", "", "", None, None, "{}"))
+        if closed is not None:
+            handled = reported + (closed - reported) * 0.7
+            limit = reported + timedelta(hours=36)
+            events.append((
+                pk, "feedback", "department", dt(handled), "handling", "feedback", "", Step.HANDLE, dt(limit),
+                handled <= limit, "{}",
+            ))  # fmt: skip
+            events.append((
+                pk, "close", "shift_leader", dt(closed), "checked", "closed", "", Step.CLOSE,
+                dt(closed + timedelta(hours=1)), True, "{}",
+            ))  # fmt: skip
+        if len(cases) == 20_000 or i == total - 1:
+            with transaction.atomic(), connection.cursor() as cursor:
+                if connection.vendor == "postgresql":  # COPY: several times faster than INSERTs
+                    raw = cursor.cursor
+                    for table, columns, rows in (
+                        ("cases_case", case_columns, cases),
+                        ("cases_caseevent", event_columns, events),
+                    ):
+                        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                            for values in rows:
+                                copy.write_row(values)
+                else:
+                    cursor.executemany(insert_case, cases)
+                    cursor.executemany(insert_event, events)
+            cases, events = [], []
+            done = i + 1 - existing
+            if done % 100_000 < 20_000:
+                rate = done / (time.perf_counter() - started)
+                stdout.write(f"cases: {i + 1:,} loaded ({rate:,.0f}/s)\n")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in ("cases_case", "cases_caseevent"):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
+    stdout.write(f"cases: {total:,} loaded in {time.perf_counter() - started:.0f} s\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="a few thousand cases, under a minute")
+    parser.add_argument("--pg", metavar="URL", help="use this PostgreSQL database instead of SQLite")
+    parser.add_argument("--cases", type=int, help="number of cases (default 1,000,000; smoke 3,000)")
+    args = parser.parse_args()
+
+    total = args.cases or (3_000 if args.smoke else 1_000_000)
+    grid_size = 400.0 if args.smoke else 100.0
+    requests = 10 if args.smoke else REQUESTS
+    bench_dir = ROOT / "var" / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "urbangrid.settings"
+    os.environ.setdefault("DEBUG", "False")
+    if args.pg:
+        os.environ["DATABASE_URL"] = args.pg
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = str(bench_dir / f"centre_{total}_{int(grid_size)}m.sqlite3")
+
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.demo import load_people
+    from accounts.models import User
+    from catalog.demo import load_catalogue
+    from geo.demo import load_geography
+    from geo.models import UnitGrid
+
+    call_command("migrate", verbosity=0)
+
+    class Lines:  # the loaders write messages without newlines (they expect a command's stdout)
+        def write(self, text):
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+
+    out = Lines()
+    options = {"grid_size": grid_size}
+    load_geography(out, options)
+    load_catalogue(out, options)
+    load_people(out, options)
+    load_cases(total, out)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print()
+
+    intake = User.objects.get(username="intake1")
+    leader = User.objects.get(username="leader1")
+    client = Client(HTTP_ACCEPT_ENCODING="gzip")
+    client.force_login(intake)
+    leader_client = Client(HTTP_ACCEPT_ENCODING="gzip")
+    leader_client.force_login(leader)
+
+    def get(c, url):
+        response = c.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    def raw(sql, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    now = timezone.now()
+    open_states = "('reported','verifying','accepted','registered','dispatched','handling','returned','feedback','checking','checked')"
+    rows = []
+
+    def row(name, page, baseline):
+        rows.append((name, page, baseline))
+        print(
+            f"{name:<42} median {page[0]:7.1f} ms  p95 {page[1]:7.1f} ms   raw SQL median {baseline[0]:7.1f} ms"
+        )
+
+    get(client, "/queue/intake/")  # templates compiled once, as in a running server
+    row(
+        "intake queue (/queue/intake/)",
+        timed(lambda i: get(client, "/queue/intake/"), requests),
+        timed(
+            lambda i: raw(
+                "SELECT * FROM cases_case WHERE state IN ('reported','verifying') ORDER BY due_at, id LIMIT 51"
+            ),
+            requests,
+        ),
+    )
+    row(
+        "overdue board (/board/overdue/)",
+        timed(lambda i: get(client, "/board/overdue/"), requests),
+        timed(
+            lambda i: raw(
+                f"SELECT * FROM cases_case WHERE state IN {open_states} AND due_at < %s ORDER BY due_at, id LIMIT 51",
+                [now],
+            ),
+            requests,
+        ),
+    )
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    raw_screen = timed(
+        lambda i: raw(
+            "SELECT source, COUNT(*) FROM cases_case WHERE reported_at >= %s GROUP BY source", [month_start]
+        ),
+        requests,
+    )
+    row(
+        "big screen data, cold (all caches cleared)",
+        timed(lambda i: get(leader_client, "/screen/data.json"), min(requests, 10), before=cache.clear),
+        raw_screen,
+    )
+
+    def expire_today():  # what a screen's poll costs once the 30-second figures have expired
+        for key in ("centre:overview:today-summary", "centre:overview:open", "centre:overview:today-states"):
+            cache.delete(key)
+
+    get(leader_client, "/screen/data.json")
+    row(
+        "big screen data, refresh (today recomputed)",
+        timed(lambda i: get(leader_client, "/screen/data.json"), requests, before=expire_today),
+        raw_screen,
+    )
+    row(
+        "big screen data, warm (screens polling)",
+        timed(lambda i: get(leader_client, "/screen/data.json"), requests),
+        raw_screen,
+    )
+
+    # A 2 km² viewport (≈1.41 km × 1.41 km) at a different place inside the district each time.
+    rng = random.Random(7)
+    dlat = 1414 / 111_320
+    dlon = 1414 / (111_320 * 0.907)  # cos(24.9°)
+    centroids = list(UnitGrid.objects.values_list("centroid_lon", "centroid_lat"))
+    boxes = []
+    for _ in range(requests):
+        lon, lat = rng.choice(centroids)
+        boxes.append((lon - dlon / 2, lat - dlat / 2, lon + dlon / 2, lat + dlat / 2))
+    sizes = []
+
+    def viewport(i):
+        response = get(client, "/map/grids.json?bbox=" + ",".join(f"{v:.5f}" for v in boxes[i]))
+        sizes.append(len(response.content))
+
+    row(
+        "grid layer, 2 km² viewport (street zoom)",
+        timed(viewport, requests),
+        timed(
+            lambda i: raw(
+                "SELECT id, code, geometry_wkb FROM geo_unitgrid WHERE min_lon <= %s AND max_lon >= %s "
+                "AND min_lat <= %s AND max_lat >= %s",
+                [boxes[i][2], boxes[i][0], boxes[i][3], boxes[i][1]],
+            ),
+            requests,
+        ),
+    )
+    cache.clear()
+    started = time.perf_counter()
+    first = get(client, "/map/district.json")
+    cold_district = (time.perf_counter() - started) * 1000
+    row(
+        "district layer (low zoom), cached",
+        timed(lambda i: get(client, "/map/district.json"), requests),
+        timed(
+            lambda i: raw("SELECT responsibility_grid_id, geometry_wkb FROM geo_unitgrid"), min(requests, 10)
+        ),
+    )
+    grids = UnitGrid.objects.count()
+    print()
+    print(
+        f"cases {total:,}; unit grids {grids:,}; viewport payload median {statistics.median(sizes) / 1024:.1f} KiB gzip; "
+        f"district layer first request {cold_district:.0f} ms, "
+        f"{len(first.content) / 1024:.0f} KiB gzip; database {connection.vendor}"
+    )
+    worst = max(r[1][0] for r in rows if "cold" not in r[0])
+    print(
+        f"slowest median apart from the cold screen {worst:.1f} ms (target < 200 ms): {'met' if worst < 200 else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

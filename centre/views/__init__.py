@@ -1,0 +1,1 @@
+"""The command centre's and the departments' pages: thin views that check, call the domain, render."""
