@@ -25,7 +25,9 @@ def get_contract(user, contract_id: int) -> Contract:
 
 def get_sheet(user, sheet_id: int) -> MonthlyAssessment:
     sheet = (
-        MonthlyAssessment.objects.select_related("contract", "contract__contractor", "approved_by", "acknowledged_by")
+        MonthlyAssessment.objects.select_related(
+            "contract", "contract__contractor", "approved_by", "acknowledged_by"
+        )
         .filter(contract__in=visible_contracts(user), pk=sheet_id)
         .first()
     )

@@ -128,7 +128,9 @@ def _recompute(sheet: MonthlyAssessment) -> None:
 
 
 @transaction.atomic
-def create_sheet(actor, contract: Contract, month: datetime.date, *, collect: bool = True) -> MonthlyAssessment:
+def create_sheet(
+    actor, contract: Contract, month: datetime.date, *, collect: bool = True
+) -> MonthlyAssessment:
     """Draft the sheet of one month with one item per assessment item of the contract.
 
     Items with a data source get their quantity and evidence collected (contract/evidence.py).
@@ -139,10 +141,16 @@ def create_sheet(actor, contract: Contract, month: datetime.date, *, collect: bo
         raise DomainError(_("该月份不在合同期内"))
     if MonthlyAssessment.objects.filter(contract=contract, month=month).exists():
         raise Conflict(_("该月考核表已存在"))
-    sheet = MonthlyAssessment.objects.create(contract=contract, month=month, rule_snapshot=rule_snapshot(contract))
+    sheet = MonthlyAssessment.objects.create(
+        contract=contract, month=month, rule_snapshot=rule_snapshot(contract)
+    )
     for definition in contract.item_definitions.all():
         AssessmentItem.objects.create(
-            sheet=sheet, code=definition.code, name=definition.name, unit=definition.unit, order=definition.order
+            sheet=sheet,
+            code=definition.code,
+            name=definition.name,
+            unit=definition.unit,
+            order=definition.order,
         )
     if collect:
         _collect(sheet)
@@ -175,7 +183,9 @@ def refresh(actor, sheet: MonthlyAssessment) -> MonthlyAssessment:
 
 
 @transaction.atomic
-def set_item(actor, sheet: MonthlyAssessment, code: str, quantity, *, evidence=None, note=None) -> AssessmentItem:
+def set_item(
+    actor, sheet: MonthlyAssessment, code: str, quantity, *, evidence=None, note=None
+) -> AssessmentItem:
     """Enter or correct one item's quantity (with its evidence) on a draft sheet."""
     _require_assessor(actor)
     sheet = MonthlyAssessment.objects.select_for_update().get(pk=sheet.pk)

@@ -78,8 +78,15 @@ def make_contract(number, name, year, contractor, *, rule=Contract.PaymentRule.S
         ScoreBand.objects.create(contract=contract, min_score=min_score, payout_ratio=Decimal(ratio))
     for order, (code, item_name, unit, source, points, max_points, amount) in enumerate(DEMO_ITEMS):
         AssessmentItemDefinition.objects.create(
-            contract=contract, code=code, name=item_name, unit=unit, source=source, order=order,
-            points_per_unit=Decimal(points), max_points=Decimal(max_points), amount_per_unit=Decimal(amount),
+            contract=contract,
+            code=code,
+            name=item_name,
+            unit=unit,
+            source=source,
+            order=order,
+            points_per_unit=Decimal(points),
+            max_points=Decimal(max_points),
+            amount_per_unit=Decimal(amount),
         )
     budget = Budget.objects.create(year=year, name=f"{year}年网格化管理信息采集费", amount=Decimal("2016000"))
     budget.contracts.add(contract)
@@ -97,7 +104,10 @@ def load_contracts(stdout, options) -> None:
     acknowledger = User.objects.filter(role=Role.CONTRACTOR, department=contractor).first()
 
     old = make_contract(
-        "CGWG-XXCJ-2024", "市网格中心呈贡分中心城市网格化管理信息采集市场化服务外包项目（2024年）", 2024, contractor
+        "CGWG-XXCJ-2024",
+        "市网格中心呈贡分中心城市网格化管理信息采集市场化服务外包项目（2024年）",
+        2024,
+        contractor,
     )
     for index, quantities in enumerate(DEMO_2024_QUANTITIES):
         month = datetime.date(2024, index + 1, 1)

@@ -34,7 +34,9 @@ class Contract(models.Model):  # 信息采集外包服务合同
     terminals = models.PositiveIntegerField(_("终端数"))
     data_plan_price = models.DecimalField(_("流量费（元/终端·月）"), **MONEY)
     monthly_withheld = models.DecimalField(
-        _("每月考核金（元）"), **MONEY, default=Decimal("0"),
+        _("每月考核金（元）"),
+        **MONEY,
+        default=Decimal("0"),
         help_text=_("每月从服务费中拿出、按考核结果支付的金额"),
     )
     payment_rule = models.CharField(

@@ -29,7 +29,11 @@ DEFAULT_RULES = {
         }
     },
     "intake": {
-        "weights": {"accepted_count_score": 25, "verify_dispatch_on_time_rate": 40, "check_dispatch_on_time_rate": 35},
+        "weights": {
+            "accepted_count_score": 25,
+            "verify_dispatch_on_time_rate": 40,
+            "check_dispatch_on_time_rate": 35,
+        },
         # cases accepted per 30 days → score (0..100) of the count component
         "count_bands": [[0, 0], [100, 60], [300, 80], [600, 100]],
     },
@@ -64,7 +68,10 @@ def validate(rules: dict) -> dict:
         for object_type in OBJECT_TYPES:
             section = rules[object_type]
             weights = section["weights"]
-            if any(Decimal(str(w)) < 0 for w in weights.values()) or sum(Decimal(str(w)) for w in weights.values()) <= 0:
+            if (
+                any(Decimal(str(w)) < 0 for w in weights.values())
+                or sum(Decimal(str(w)) for w in weights.values()) <= 0
+            ):
                 raise DomainError(_("权重必须非负且总和大于 0：%(type)s") % {"type": object_type})
             bands = section.get("count_bands", [[0, 0]])
             if [b[0] for b in bands] != sorted(b[0] for b in bands):
