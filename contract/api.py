@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from urbangrid.errors import DomainError
 
@@ -118,7 +118,7 @@ def list_sheets(request, contract_id: int):
 def create_sheet(request, contract_id: int, payload: MonthIn):
     contract = get_contract(request.auth, contract_id)
     sheet = assessment.create_sheet(request.auth, contract, parse_month(payload.month))
-    return 201, _sheet_out(sheet)
+    return Status(201, _sheet_out(sheet))
 
 
 @router.get("/assessments/{sheet_id}", response=SheetOut)
@@ -153,7 +153,7 @@ def acknowledge(request, sheet_id: int):
 @router.post("/assessments/{sheet_id}/payment", response={201: PaymentOut})
 def pay(request, sheet_id: int, payload: PaymentIn):
     sheet = get_sheet(request.auth, sheet_id)
-    return 201, assessment.record_payment(request.auth, sheet, payload.paid_on, note=payload.note)
+    return Status(201, assessment.record_payment(request.auth, sheet, payload.paid_on, note=payload.note))
 
 
 @router.get("/targets")

@@ -149,15 +149,6 @@ class MonthlyAssessment(models.Model):  # 月度考核表
     def __str__(self):
         return f"{self.contract.number} {self.month:%Y-%m}"
 
-    @property
-    def frozen(self) -> bool:
-        return self.state != self.State.DRAFT
-
-    def _stored_state(self):
-        if self.pk is None:
-            return None
-        return type(self).objects.filter(pk=self.pk).values_list("state", flat=True).first()
-
     def save(self, *args, **kwargs):
         stored = self._stored_state()
         if stored == self.State.ACKNOWLEDGED or (
@@ -171,6 +162,15 @@ class MonthlyAssessment(models.Model):  # 月度考核表
         if self._stored_state() not in (None, self.State.DRAFT):
             raise Conflict(str(_("考核表已审定，不能删除")))
         return super().delete(*args, **kwargs)
+
+    @property
+    def frozen(self) -> bool:
+        return self.state != self.State.DRAFT
+
+    def _stored_state(self):
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("state", flat=True).first()
 
 
 # The only change allowed on an approved sheet: the contractor's acknowledgement.
@@ -198,10 +198,6 @@ class AssessmentItem(models.Model):  # 考核表中的一项及其依据
     def __str__(self):
         return f"{self.name}: {self.quantity}"
 
-    def _sheet_frozen(self) -> bool:
-        state = MonthlyAssessment.objects.filter(pk=self.sheet_id).values_list("state", flat=True).first()
-        return state not in (None, MonthlyAssessment.State.DRAFT)
-
     def save(self, *args, **kwargs):
         if self._sheet_frozen():
             raise Conflict(str(_("考核表已审定，不能修改")))
@@ -211,6 +207,10 @@ class AssessmentItem(models.Model):  # 考核表中的一项及其依据
         if self._sheet_frozen():
             raise Conflict(str(_("考核表已审定，不能修改")))
         return super().delete(*args, **kwargs)
+
+    def _sheet_frozen(self) -> bool:
+        state = MonthlyAssessment.objects.filter(pk=self.sheet_id).values_list("state", flat=True).first()
+        return state not in (None, MonthlyAssessment.State.DRAFT)
 
 
 class Budget(models.Model):  # 年度预算
