@@ -96,7 +96,9 @@ class UnitGrid(Area):  # 单元网格
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="unit_grids")
     # Denormalised from the community so that filters by street need no join.
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="unit_grids")
-    area_class = models.CharField(_("area class"), max_length=1, choices=AreaClass.choices, default=AreaClass.B)
+    area_class = models.CharField(
+        _("area class"), max_length=1, choices=AreaClass.choices, default=AreaClass.B
+    )
     responsibility_grid = models.ForeignKey(
         ResponsibilityGrid, null=True, blank=True, on_delete=models.SET_NULL, related_name="unit_grids"
     )
@@ -119,3 +121,6 @@ class GridVersion(models.Model):
 
     version = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"grids v{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

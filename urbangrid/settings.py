@@ -136,3 +136,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# --- patrol (branch mobile) ---
+# Seconds between two recorded positions while a supervisor is on duty (上岗).
+PATROL_TRACK_INTERVAL_SECONDS = envint("PATROL_TRACK_INTERVAL_SECONDS", "15")
+# Faster than this from the previous good point is flagged as an impossible position.
+PATROL_MAX_SPEED_KMH = envint("PATROL_MAX_SPEED_KMH", "120")
+# A position whose accuracy estimate is worse than this (metres) is flagged as poor.
+PATROL_POOR_ACCURACY_M = envint("PATROL_POOR_ACCURACY_M", "100")
+# Phones may upload a track up to this many days late (offline); older points are refused.
+PATROL_MAX_UPLOAD_AGE_DAYS = envint("PATROL_MAX_UPLOAD_AGE_DAYS", "30")
+# --- end patrol ---
