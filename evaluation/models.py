@@ -29,3 +29,34 @@ class RuleSet(models.Model):  # 考核规则（版本）
 
     def __str__(self):
         return f"{self.name}（{self.effective_from} 起）"
+
+
+class AttendanceDay(models.Model):  # 考勤（由巡查轨迹汇总）
+    """One supervisor's patrol on one local day, rolled up from shifts and track points.
+
+    Written only by evaluation/attendance.py (nightly, and on demand for days not yet rolled up);
+    monthly figures are SQL aggregates over these rows.
+    """
+
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("日期"))
+    shifts = models.PositiveSmallIntegerField(_("班次数"), default=0)
+    on_duty_minutes = models.PositiveIntegerField(_("在岗分钟"), default=0)
+    shifts_without_positions = models.PositiveSmallIntegerField(_("无轨迹班次"), default=0)
+    points = models.PositiveIntegerField(_("轨迹点数"), default=0)
+    grids_covered = models.PositiveIntegerField(_("经过单元网格数"), default=0)
+    own_grids_covered = models.PositiveIntegerField(_("经过本责任网格单元网格数"), default=0)
+    own_grids_total = models.PositiveIntegerField(_("本责任网格单元网格数"), default=0)
+    outside_minutes = models.PositiveIntegerField(_("离开责任网格分钟"), default=0)
+    present = models.BooleanField(_("出勤"), default=False)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day", "supervisor"]
+        unique_together = [("supervisor", "day")]
+        indexes = [models.Index(fields=["day"])]
+        verbose_name = _("考勤日")
+        verbose_name_plural = _("考勤日")
+
+    def __str__(self):
+        return f"{self.supervisor} {self.day}"

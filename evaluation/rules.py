@@ -54,6 +54,9 @@ DEFAULT_RULES = {
         }
     },
     "region": {"weights": {"close_rate": 50, "close_on_time_rate": 50}},
+    # A supervisor-day counts as present with at least this much time on duty; gaps between two
+    # track points longer than max_gap_seconds count as no time (the phone was off).
+    "attendance": {"min_on_duty_minutes": 240, "max_gap_seconds": 120},
 }
 
 OBJECT_TYPES = ("supervisor", "intake", "shift_leader", "dispatcher", "department", "region")
