@@ -78,3 +78,82 @@ def contract_evidence(source: str, supervisor_ids, start: datetime.date, end: da
     from . import indicators
 
     return indicators.supervisor_item_evidence(source, supervisor_ids, start, end)
+
+
+def local_bounds(start: datetime.date, end: datetime.date):
+    """Aware datetimes of local midnight at `start` and at `end`."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+        datetime.datetime.combine(end, datetime.time.min, tzinfo=tz),
+    )
+
+
+def satisfaction_figures(start: datetime.date, end: datetime.date) -> dict:
+    """Answers and satisfied answers per kind, and the overall rate (None without answers)."""
+    from .models import SatisfactionRecord
+
+    since, until = local_bounds(start, end)
+    satisfied = Q(level__in=SatisfactionRecord.SATISFIED_LEVELS)
+    rows = (
+        SatisfactionRecord.objects.filter(recorded_at__gte=since, recorded_at__lt=until)
+        .values("kind")
+        .annotate(answers=Count("id"), satisfied=Count("id", filter=satisfied))
+        .order_by("kind")
+    )
+    per_kind = {row["kind"]: {"answers": row["answers"], "satisfied": row["satisfied"]} for row in rows}
+    answers = sum(v["answers"] for v in per_kind.values())
+    happy = sum(v["satisfied"] for v in per_kind.values())
+    return {"per_kind": per_kind, "answers": answers, "satisfied": happy, "rate": rate(happy, answers)}
+
+
+def satisfaction_rate(start: datetime.date, end: datetime.date) -> Decimal | None:
+    return satisfaction_figures(start, end)["rate"]
+
+
+def rate(numerator, denominator) -> Decimal | None:
+    """numerator / denominator to 4 places; None when the denominator is zero."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
+
+
+def acceptance_pass_rate(start: datetime.date, end: datetime.date) -> Decimal | None:
+    """验收合格率: supervisors' reports of the period accepted as valid cases / all their reports."""
+    from .indicators import SUPERVISOR, Period, _base
+
+    period = Period(start, end)
+    reports, valid = (
+        next(fig for fig in SUPERVISOR.figures if fig.key == key) for key in ("reports", "valid_reports")
+    )
+    counts = _base(reports, period).aggregate(
+        reports=Count("pk", filter=reports.condition(period)),
+        valid=Count("pk", filter=valid.condition(period)),
+    )
+    return rate(counts["valid"], counts["reports"])
+
+
+def hazards_removed_within_limit(start: datetime.date, end: datetime.date) -> Decimal | None:
+    """Safety-hazard cases (configured sub-types) sent to a department in the period: the share
+    whose handling met its time limit (a feedback event on time)."""
+    from django.db.models import Exists, OuterRef
+
+    from . import facts as f
+
+    since, until = local_bounds(start, end)
+    events = f.CaseEvent().objects
+    handled_on_time = events.filter(
+        case=OuterRef("case"), **{f.EVENT_ACTION: f.GIVE_FEEDBACK, f.EVENT_ON_TIME: True}
+    )
+    counts = events.filter(
+        **{
+            f"{f.EVENT_TIME}__gte": since,
+            f"{f.EVENT_TIME}__lt": until,
+            f"{f.EVENT_ACTION}": f.DISPATCH,
+            "case__category__safety_hazard": True,
+        }
+    ).aggregate(
+        sent=Count("case", distinct=True),
+        on_time=Count("case", distinct=True, filter=Q(Exists(handled_on_time))),
+    )
+    return rate(counts["on_time"], counts["sent"])

@@ -60,3 +60,44 @@ class AttendanceDay(models.Model):  # 考勤（由巡查轨迹汇总）
 
     def __str__(self):
         return f"{self.supervisor} {self.day}"
+
+
+class SatisfactionRecord(models.Model):  # 满意度回访 / 评价
+    """One satisfaction answer: a citizen's call-back on a public report, a department's rating of
+    the centre's dispatch, or a dispatcher's rating of a department's work.
+
+    Satisfaction rate = (满意 + 基本满意) / all answers, per kind or together.
+    """
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("市民回访")
+        DEPARTMENT_ON_DISPATCH = "department_on_dispatch", _("处置单位评价派遣")
+        DISPATCHER_ON_DEPARTMENT = "dispatcher_on_department", _("派遣人员评价处置单位")
+
+    class Level(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        FAIRLY_SATISFIED = "fairly_satisfied", _("基本满意")
+        DISSATISFIED = "dissatisfied", _("不满意")
+
+    SATISFIED_LEVELS = (Level.SATISFIED, Level.FAIRLY_SATISFIED)
+
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    level = models.CharField(_("评价"), max_length=20, choices=Level.choices)
+    # The department rated (by a dispatcher) or rating (the centre's dispatch).
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    citizen_phone = models.CharField(_("回访电话"), max_length=40, blank=True)
+    recorded_at = models.DateTimeField(_("时间"), db_index=True)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("满意度记录")
+        verbose_name_plural = _("满意度记录")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_level_display()}"

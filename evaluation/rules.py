@@ -124,3 +124,19 @@ def grade(score, grades) -> str:
         if Decimal(str(score)) >= Decimal(str(limit)):
             return letter
     return grades[-1][0]
+
+
+def publish(actor, name: str, effective_from: datetime.date, body: dict, *, note: str = ""):
+    """Add a rule version. Past periods keep their rules: a version may not start in the past."""
+    from django.utils import timezone
+
+    from .models import RuleSet
+
+    validate(body)
+    if effective_from < timezone.localdate().replace(day=1):
+        raise DomainError(_("新规则不能追溯到本月之前生效"))
+    if RuleSet.objects.filter(effective_from=effective_from).exists():
+        raise DomainError(_("该日期已有生效的考核规则"))
+    return RuleSet.objects.create(
+        name=name, effective_from=effective_from, rules=body, note=note, created_by=actor
+    )
