@@ -63,6 +63,10 @@ class Figure:
     base: str  # "event": counted over case events in the period; "case": over cases reported in it
     group: str  # the field naming the object the row belongs to
     condition: Callable  # (period) -> Q on the base model
+    # "case": distinct cases (what most figures count); "event": each step, for timeliness of
+    # steps a case can go through twice (a second check after rework is a second check).
+    count: str = "case"
+    hidden: bool = False  # evidence only (contract items), not a column of the tables
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,15 @@ def _action(*names) -> Q:
     return Q(**{f"{f.EVENT_ACTION}__in": names})
 
 
+EVENTS = "event"  # Figure.count: count each step, not distinct cases
+
+
 def _on_time() -> Q:
     return Q(**{f.EVENT_ON_TIME: True})
+
+
+def _late() -> Q:
+    return Q(**{f.EVENT_ON_TIME: False})
 
 
 def _case_has(*names, **extra) -> Exists:
@@ -163,17 +174,52 @@ SUPERVISOR = ObjectType(
         Figure(
             "registered_in_grid", _("责任网格立案数"), "event", SUPERVISOR_OF_GRID, _registered_not_parked
         ),
-        Figure("verifications", _("核实数"), "event", ACTOR, lambda p: _action(f.ANSWER_VERIFICATION)),
+        Figure(
+            "verifications", _("核实数"), "event", ACTOR, lambda p: _action(f.ANSWER_VERIFICATION), EVENTS
+        ),
         Figure(
             "verifications_on_time",
             _("按时核实数"),
             "event",
             ACTOR,
             lambda p: _action(f.ANSWER_VERIFICATION) & _on_time(),
+            EVENTS,
         ),
-        Figure("checks", _("核查数"), "event", ACTOR, lambda p: _action(f.ANSWER_CHECK)),
+        Figure("checks", _("核查数"), "event", ACTOR, lambda p: _action(f.ANSWER_CHECK), EVENTS),
         Figure(
-            "checks_on_time", _("按时核查数"), "event", ACTOR, lambda p: _action(f.ANSWER_CHECK) & _on_time()
+            "checks_on_time",
+            _("按时核查数"),
+            "event",
+            ACTOR,
+            lambda p: _action(f.ANSWER_CHECK) & _on_time(),
+            EVENTS,
+        ),
+        # Evidence of the contract's assessment items (not columns of the table).
+        Figure(
+            "invalid_reports",
+            _("无效上报数"),
+            "event",
+            ACTOR,
+            lambda p: _action(f.REPORT) & ~Q(_case_has(f.ACCEPT)),
+            hidden=True,
+        ),
+        Figure(
+            "late_verifications",
+            _("超时核实数"),
+            "event",
+            ACTOR,
+            lambda p: _action(f.ANSWER_VERIFICATION) & _late(),
+            EVENTS,
+            hidden=True,
+        ),
+        Figure(
+            "late_checks",
+            _("超时核查数"),
+            "event",
+            ACTOR,
+            lambda p: _action(f.ANSWER_CHECK) & _late(),
+            EVENTS,
+            hidden=True,
         ),
     ],
     rates=[
@@ -190,21 +236,25 @@ INTAKE = ObjectType(
     _("受理员"),
     figures=[
         Figure("accepted", _("受理数"), "event", ACTOR, lambda p: _action(f.ACCEPT)),
-        Figure("verify_sent", _("核实派发数"), "event", ACTOR, lambda p: _action(f.SEND_VERIFICATION)),
+        Figure(
+            "verify_sent", _("核实派发数"), "event", ACTOR, lambda p: _action(f.SEND_VERIFICATION), EVENTS
+        ),
         Figure(
             "verify_sent_on_time",
             _("核实按时派发数"),
             "event",
             ACTOR,
             lambda p: _action(f.SEND_VERIFICATION) & _on_time(),
+            EVENTS,
         ),
-        Figure("check_sent", _("核查派发数"), "event", ACTOR, lambda p: _action(f.SEND_CHECK)),
+        Figure("check_sent", _("核查派发数"), "event", ACTOR, lambda p: _action(f.SEND_CHECK), EVENTS),
         Figure(
             "check_sent_on_time",
             _("核查按时派发数"),
             "event",
             ACTOR,
             lambda p: _action(f.SEND_CHECK) & _on_time(),
+            EVENTS,
         ),
     ],
     rates=[
@@ -242,13 +292,14 @@ DISPATCHER = ObjectType(
     "dispatcher",
     _("派遣员"),
     figures=[
-        Figure("dispatched", _("派遣数"), "event", ACTOR, lambda p: _action(f.DISPATCH, f.REASSIGN)),
+        Figure("dispatched", _("派遣数"), "event", ACTOR, lambda p: _action(f.DISPATCH, f.REASSIGN), EVENTS),
         Figure(
             "dispatched_on_time",
             _("按时派遣数"),
             "event",
             ACTOR,
             lambda p: _action(f.DISPATCH, f.REASSIGN) & _on_time(),
+            EVENTS,
         ),
         Figure(
             "returned",
@@ -256,6 +307,7 @@ DISPATCHER = ObjectType(
             "event",
             ACTOR,
             lambda p: _action(f.DISPATCH, f.REASSIGN) & _returned_after_dispatch(),
+            EVENTS,
         ),
     ],
     rates=[
@@ -266,8 +318,26 @@ DISPATCHER = ObjectType(
 )
 
 
+def _returned_by_department(until) -> Q:
+    """The department sent the case back to the centre (回退) before `until`: not theirs."""
+    returned = f.CaseEvent().objects.filter(
+        case=OuterRef("case"),
+        **{
+            f.EVENT_ACTION: f.RETURN_TO_CENTRE,
+            f.EVENT_DEPARTMENT: OuterRef(f.EVENT_DEPARTMENT),
+            f"{f.EVENT_TIME}__lt": until,
+        },
+    )
+    return Q(Exists(returned))
+
+
+def _assigned(period) -> Q:
+    """Sent to the department in the period (dispatch or reassignment) and not returned by it."""
+    return _action(f.DISPATCH, f.REASSIGN) & ~_returned_by_department(period.bounds[1])
+
+
 def _overdue_pending(period) -> Q:
-    """Sent to the department in the period, past its deadline at the period's end, no feedback yet."""
+    """Assigned in the period, past its deadline at the period's end, no feedback by then."""
     until = period.bounds[1]
     fed_back = f.CaseEvent().objects.filter(
         case=OuterRef("case"),
@@ -277,7 +347,23 @@ def _overdue_pending(period) -> Q:
             f"{f.EVENT_TIME}__lt": until,
         },
     )
-    return _action(f.DISPATCH, f.REASSIGN) & Q(due_at__lt=until) & ~Q(Exists(fed_back))
+    return _assigned(period) & Q(due_at__lt=until) & ~Q(Exists(fed_back))
+
+
+def _handled_on_time(period) -> Q:
+    """Fed back in the period, and no feedback of the department on that case in the period late."""
+    since, until = period.bounds
+    late = f.CaseEvent().objects.filter(
+        case=OuterRef("case"),
+        **{
+            f.EVENT_ACTION: f.GIVE_FEEDBACK,
+            f.EVENT_DEPARTMENT: OuterRef(f.EVENT_DEPARTMENT),
+            f.EVENT_ON_TIME: False,
+            f"{f.EVENT_TIME}__gte": since,
+            f"{f.EVENT_TIME}__lt": until,
+        },
+    )
+    return _action(f.GIVE_FEEDBACK) & _on_time() & ~Q(Exists(late))
 
 
 DEPT = f.EVENT_DEPARTMENT
@@ -285,11 +371,9 @@ DEPARTMENT = ObjectType(
     "department",
     _("专业部门"),
     figures=[
-        Figure("assigned", _("应处置数"), "event", DEPT, lambda p: _action(f.DISPATCH, f.REASSIGN)),
+        Figure("assigned", _("应处置数"), "event", DEPT, _assigned),
         Figure("handled", _("处置数"), "event", DEPT, lambda p: _action(f.GIVE_FEEDBACK)),
-        Figure(
-            "handled_on_time", _("按期处置数"), "event", DEPT, lambda p: _action(f.GIVE_FEEDBACK) & _on_time()
-        ),
+        Figure("handled_on_time", _("按期处置数"), "event", DEPT, _handled_on_time),
         Figure("reworked", _("返工数"), "event", DEPT, lambda p: _action(f.REWORK)),
         Figure("overdue_pending", _("超期待处置数"), "event", DEPT, _overdue_pending),
         Figure("extended", _("延期数"), "event", DEPT, lambda p: f.extension_granted()),
@@ -416,23 +500,25 @@ def figure_counts(object_type_key: str, period: Period) -> dict[int, dict[str, i
         query = (
             _base(figures[0], period).filter(any_condition) if any_condition else _base(figures[0], period)
         )
-        distinct = figures[0].base == "case"  # a case can join several shifts of one supervisor
-        rows = (
-            query.filter(**{f"{group}__isnull": False})
-            .values(group)
-            .annotate(
-                **{
-                    key: Count("pk", filter=condition or None, distinct=distinct)
-                    for key, condition in conditions.items()
-                }
-            )
-            .order_by()
-        )
+        counted = {fig.key: _counter(fig, conditions[fig.key]) for fig in figures}
+        rows = query.filter(**{f"{group}__isnull": False}).values(group).annotate(**counted).order_by()
         for row in rows:
             target = counts.setdefault(row[group], {})
             for key in conditions:
                 target[key] = row[key]
     return counts
+
+
+def _counter(figure: Figure, condition: Q) -> Count:
+    """COUNT(DISTINCT case) or COUNT(event) with the figure's condition as the aggregate's FILTER.
+
+    Cases are counted distinct also on the case base, where joining shifts can repeat a case.
+    """
+    if figure.base == "case":
+        return Count("pk", filter=condition or None, distinct=True)
+    if figure.count == "case":
+        return Count("case", filter=condition or None, distinct=True)
+    return Count("pk", filter=condition or None)
 
 
 def _rates(kind: ObjectType, figures: dict[str, int]) -> dict[str, Decimal | None]:
@@ -457,6 +543,7 @@ def evaluate(object_type_key: str, period: Period) -> dict:
     for object_id in list(names) + [i for i in counts if i not in names]:
         figures = {fig.key: counts.get(object_id, {}).get(fig.key, 0) for fig in kind.figures}
         rates = _rates(kind, figures)
+        shown = {fig.key: figures[fig.key] for fig in kind.figures if not fig.hidden}
         components = dict(rates)
         for component, rate_key in kind.complements.items():
             components[component] = None if rates[rate_key] is None else 1 - rates[rate_key]
@@ -467,7 +554,8 @@ def evaluate(object_type_key: str, period: Period) -> dict:
             {
                 "id": object_id,
                 "name": names.get(object_id, str(object_id)),
-                "figures": figures,
+                "figures": shown,
+                "all_figures": figures,
                 "rates": rates,
                 "score": score,
                 "grade": grade(score, rule_set.rules["grades"]),
@@ -479,7 +567,7 @@ def evaluate(object_type_key: str, period: Period) -> dict:
         "label": str(kind.label),
         "period": period,
         "rule_set": rule_set,
-        "figures": [(fig.key, str(fig.label)) for fig in kind.figures],
+        "figures": [(fig.key, str(fig.label)) for fig in kind.figures if not fig.hidden],
         "rates": [(r.key, str(r.label)) for r in kind.rates],
         "rows": rows,
     }
@@ -498,39 +586,34 @@ def cases_behind(object_type_key: str, object_id: int, figure_key: str, period: 
     return f.Case().objects.filter(pk__in=case_ids).order_by(f.CASE_CREATED)
 
 
-def supervisor_item_evidence(source: str, supervisor_ids, start: datetime.date, end: datetime.date):
-    """(quantity, evidence) of a contract assessment item over the contractor's supervisors."""
-    period = Period(start, end)
-    figure_of_source = {
-        "missed_reports": ("missed", None),
-        "late_verifications": ("verifications", "verifications_on_time"),
-        "late_checks": ("checks", "checks_on_time"),
-        "invalid_reports": ("reports", "valid_reports"),
-    }
-    if source not in figure_of_source:
-        from urbangrid.errors import DomainError
+EVIDENCE_FIGURES = {
+    "missed_reports": "missed",
+    "late_verifications": "late_verifications",
+    "late_checks": "late_checks",
+    "invalid_reports": "invalid_reports",
+}
 
+
+def supervisor_item_evidence(source: str, supervisor_ids, start: datetime.date, end: datetime.date):
+    """(quantity, evidence) of a contract assessment item over the contractor's supervisors:
+    the figure per supervisor and the cases behind it."""
+    from urbangrid.errors import DomainError
+
+    if source not in EVIDENCE_FIGURES:
         raise DomainError(str(_("未知的考核数据来源：%(source)s")) % {"source": source})
-    total_key, good_key = figure_of_source[source]
+    figure_key = EVIDENCE_FIGURES[source]
+    period = Period(start, end)
     counts = figure_counts("supervisor", period)
-    names = dict(User.objects.filter(pk__in=supervisor_ids).values_list("pk", "username"))
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=supervisor_ids)}
     quantity = 0
     per_supervisor = {}
     cases = []
-    for supervisor_id in supervisor_ids:
-        figures = counts.get(supervisor_id, {})
-        n = figures.get(total_key, 0) - (figures.get(good_key, 0) if good_key else 0)
+    for supervisor_id in sorted(supervisor_ids, key=lambda i: names.get(i, "")):
+        n = counts.get(supervisor_id, {}).get(figure_key, 0)
         if not n:
             continue
         quantity += n
         per_supervisor[names.get(supervisor_id, str(supervisor_id))] = n
-        behind = set(
-            cases_behind("supervisor", supervisor_id, total_key, period).values_list("pk", flat=True)
-        )
-        if good_key:
-            behind -= set(
-                cases_behind("supervisor", supervisor_id, good_key, period).values_list("pk", flat=True)
-            )
-        for case in f.Case().objects.filter(pk__in=behind).order_by(f.CASE_CREATED):
+        for case in cases_behind("supervisor", supervisor_id, figure_key, period):
             cases.append({"id": case.pk, "number": case.number, "who": names.get(supervisor_id, "")})
     return quantity, {"figures": per_supervisor, "cases": cases}
