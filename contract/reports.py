@@ -1,13 +1,30 @@
 """The contractor's monthly assessment as a printable document (xlsx and PDF), ready to sign."""
 
+from decimal import Decimal
+
 from evaluation.printing import Document, to_pdf, to_xlsx
 
 from .templatetags.humanize_money import yuan
 
 
+def standard_text(rule: dict | None) -> str:
+    """ "每人·天扣 1 分（最多 30 分），扣款 200 元" from an item of the rule snapshot."""
+    if not rule:
+        return ""
+    points = Decimal(rule["points_per_unit"]).normalize()
+    text = f"每{rule['unit']}扣 {points:f} 分"
+    if rule.get("max_points") is not None:
+        text += f"（最多 {Decimal(rule['max_points']).normalize():f} 分）"
+    amount = Decimal(rule["amount_per_unit"])
+    if amount:
+        text += f"，扣款 {yuan(amount)} 元"
+    return text
+
+
 def sheet_document(sheet) -> Document:
     contract = sheet.contract
     rows = []
+    standards = {rule["code"]: rule for rule in sheet.rule_snapshot.get("items", [])}
     for item in sheet.items.all():
         figures = "；".join(f"{k}：{v}" for k, v in (item.evidence.get("figures") or {}).items())
         cases = item.evidence.get("cases") or []
@@ -23,6 +40,7 @@ def sheet_document(sheet) -> Document:
         rows.append(
             [
                 item.name,
+                standard_text(standards.get(item.code)),
                 f"{item.quantity.normalize():f} {item.unit}",
                 str(item.points),
                 yuan(item.amount),
@@ -51,7 +69,7 @@ def sheet_document(sheet) -> Document:
             ("应付金额", f"{yuan(sheet.payable)} 元"),
             ("状态", status),
         ],
-        tables=[("考核项目及依据", ["考核项目", "数量", "扣分", "扣款（元）", "依据"], rows)],
+        tables=[("考核项目及依据", ["考核项目", "考核标准", "数量", "扣分", "扣款（元）", "依据"], rows)],
         signatures=["考核单位（中心）负责人", "服务商负责人"],
     )
 

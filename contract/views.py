@@ -77,12 +77,16 @@ def create_sheet(request, contract_id):
 def sheet_detail(request, sheet_id):
     sheet = get_sheet(request.user, sheet_id)
     user = request.user
+    items = list(sheet.items.all())
+    standards = {rule["code"]: rule for rule in sheet.rule_snapshot.get("items", [])}
+    for item in items:
+        item.standard = reports.standard_text(standards.get(item.code))
     return render(
         request,
         "contract/sheet.html",
         {
             "sheet": sheet,
-            "items": sheet.items.all(),
+            "items": items,
             "payment": getattr(sheet, "payment", None),
             "can_edit": user.role in assessment.CENTRE_ASSESSORS and not sheet.frozen,
             "can_pay": user.role in assessment.CENTRE_ASSESSORS

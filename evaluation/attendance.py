@@ -106,12 +106,20 @@ def _point_figures(start, end, max_gap_seconds: int) -> dict[int, dict]:
 
 @transaction.atomic
 def rollup_day(day: datetime.date, *, now=None) -> int:
-    """(Re)write the AttendanceDay rows of one day; returns how many rows were written."""
+    """(Re)write the AttendanceDay rows of one day; returns how many rows were written.
+
+    A day without a single shift or track point gets no rows (no data rather than all absent).
+    """
     now = now or timezone.now()
     start, end = day_bounds(day)
     rules = attendance_rules(day)
     shifts = _shift_figures(start, end, now)
     points = _point_figures(start, end, int(rules["max_gap_seconds"]))
+    if not shifts and not points:
+        # Nobody patrolled at all: no patrol data that day (before the system was in use, or the
+        # data is missing), which is not the same as every supervisor being absent.
+        AttendanceDay.objects.filter(day=day).delete()
+        return 0
     own: dict[int, set[int]] = {}
     for supervisor_id, grid_id in UnitGrid.objects.filter(
         responsibility_grid__supervisors__isnull=False

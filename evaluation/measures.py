@@ -26,8 +26,12 @@ def collectors_on_duty(start: datetime.date, end: datetime.date) -> Decimal | No
         return None
     ensure_rolled_up(start, end)
     last = start + datetime.timedelta(days=days)
-    present = AttendanceDay.objects.filter(day__gte=start, day__lt=last, present=True).count()
-    return (Decimal(present) / days).quantize(Decimal("0.1"))
+    rows = AttendanceDay.objects.filter(day__gte=start, day__lt=last).aggregate(
+        days=Count("day", distinct=True), present=Count("id", filter=Q(present=True))
+    )
+    if not rows["days"]:
+        return None  # no patrol data in the period
+    return (Decimal(rows["present"]) / days).quantize(Decimal("0.1"))
 
 
 def attendance_summary(supervisor_ids, start: datetime.date, end: datetime.date) -> list[dict]:

@@ -58,17 +58,18 @@ def make_contract(contractor, *, rule=Contract.PaymentRule.SCORE_BANDS, year=202
     )
     for min_score, ratio in [(90, "1"), (80, "0.8"), (70, "0.6"), (60, "0.4")]:
         ScoreBand.objects.create(contract=contract, min_score=min_score, payout_ratio=Decimal(ratio))
-    for order, (code, points, max_points, amount) in enumerate(
+    for order, (code, name, unit, points, max_points, amount) in enumerate(
         [
-            ("absence", "1", "30", "200"),
-            ("missed_reports", "0.5", "20", "50"),
-            ("late_checks", "0.2", "15", "20"),
+            ("absence", "缺勤", "人·天", "1", "30", "200"),
+            ("missed_reports", "漏报", "件", "0.5", "20", "50"),
+            ("late_checks", "超时核查", "件", "0.2", "15", "20"),
         ]
     ):
         AssessmentItemDefinition.objects.create(
             contract=contract,
             code=code,
-            name=code,
+            name=name,
+            unit=unit,
             order=order,
             source="manual",
             points_per_unit=Decimal(points),
