@@ -155,8 +155,17 @@ def _escape(value) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
 
 
+def _display_width(text) -> int:
+    """Width in half-width characters of the longest line (CJK characters count 2)."""
+    lines = str(text).split("\n") or [""]
+    return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines)
+
+
 def _col_widths(columns, rows, total):
-    lengths = [max([len(str(c))] + [len(str(r[i])) for r in rows[:200]]) + 2 for i, c in enumerate(columns)]
-    lengths = [min(n, 40) for n in lengths]
+    lengths = [
+        max([_display_width(c)] + [_display_width(r[i]) for r in rows[:200]]) + 2
+        for i, c in enumerate(columns)
+    ]
+    lengths = [min(max(n, 10), 60) for n in lengths]
     scale = total / sum(lengths)
     return [n * scale for n in lengths]
