@@ -161,3 +161,18 @@ def hazards_removed_within_limit(start: datetime.date, end: datetime.date) -> De
         on_time=Count("case", distinct=True, filter=Q(Exists(handled_on_time))),
     )
     return rate(counts["on_time"], counts["sent"])
+
+
+def patrol_activity(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per supervisor straight from the track points: points recorded, first and last position."""
+    from django.db.models import Max, Min
+
+    from patrol.models import TrackPoint
+
+    since, until = local_bounds(start, end)
+    return list(
+        TrackPoint.objects.filter(recorded_at__gte=since, recorded_at__lt=until)
+        .values("supervisor_id")
+        .annotate(points=Count("recorded_at"), first=Min("recorded_at"), last=Max("recorded_at"))
+        .order_by("supervisor_id")
+    )
