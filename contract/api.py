@@ -160,5 +160,6 @@ def pay(request, sheet_id: int, payload: PaymentIn):
 def performance_targets(request, month: str | None = None):
     """Every performance target for a month: value, target, met, and the 12-month trend."""
     visible_contracts(request.auth)  # the same audience as the contracts
-    day = parse_month(month) if month else datetime.date.today().replace(day=1)
+    last_month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    day = parse_month(month) if month else last_month
     return targets.dashboard(day)

@@ -128,15 +128,16 @@ def load_contracts(stdout, options) -> None:
         today.year,
         contractor,
     )
+    # Every month before this one approved, acknowledged and paid; this month's sheet is a draft.
     month = datetime.date(today.year, 1, 1)
     this_month = today.replace(day=1)
-    while month < this_month:
+    while month <= this_month:
         sheet = assessment.create_sheet(leader, current, month)
-        if _next_month(month) < this_month:
+        if month < this_month:
             assessment.approve(leader, sheet)
             if acknowledger:
                 assessment.acknowledge(acknowledger, sheet)
-            assessment.record_payment(leader, sheet, _next_month(month).replace(day=10))
+            assessment.record_payment(leader, sheet, min(today, _next_month(month).replace(day=10)))
         month = _next_month(month)
     stdout.write(
         f"contracts: {Contract.objects.count()} contracts, "

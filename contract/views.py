@@ -154,7 +154,8 @@ def sheet_export(request, sheet_id, fmt):
 @_domain_errors
 def target_dashboard(request):
     visible_contracts(request.user)
-    month_text = request.GET.get("month") or datetime.date.today().strftime("%Y-%m")
+    last_month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    month_text = request.GET.get("month") or last_month.strftime("%Y-%m")
     data = targets.dashboard(parse_month(month_text))
     return render(
         request,

@@ -163,8 +163,19 @@ def rollup_day(day: datetime.date, *, now=None) -> int:
 
 def ensure_rolled_up(start: datetime.date, end: datetime.date, *, now=None) -> None:
     """Roll up every day of [start, end) up to today that has no rows yet; today is always redone."""
+    from patrol.models import Shift, TrackPoint
+
     now = now or timezone.now()
     today = timezone.localdate(now)
+    since, _ = day_bounds(start)
+    until, _ = day_bounds(end)
+    if not (
+        Shift.objects.filter(started_at__lt=until)
+        .filter(Q(ended_at__gte=since) | Q(ended_at__isnull=True))
+        .exists()
+        or TrackPoint.objects.filter(recorded_at__gte=since, recorded_at__lt=until).exists()
+    ):
+        return  # no patrol data at all in the period
     done = set(
         AttendanceDay.objects.filter(day__gte=start, day__lt=end).values_list("day", flat=True).distinct()
     )
