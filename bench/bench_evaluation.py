@@ -393,7 +393,7 @@ def ours():
     from evaluation.indicators import OBJECT_TYPES, Period
 
     period = Period(MONTH_START, MONTH_END)
-    result = {key: indicators.evaluate(key, period) for key in OBJECT_TYPES}
+    result = indicators.evaluate_many(list(OBJECT_TYPES), period)
     supervisors = [row["id"] for row in result["supervisor"]["rows"]]
     result["dashboard"] = {
         "acceptance": measures.acceptance_pass_rate(MONTH_START, MONTH_END),
@@ -510,8 +510,11 @@ def raw():
     results = {}
     with connection.cursor() as cursor:
         for name, sql in queries:
+            started = time.perf_counter()
             cursor.execute(sql, params)
             results[name] = cursor.fetchall()
+            if os.environ.get("BENCH_VERBOSE"):
+                print(f"  raw {name}: {time.perf_counter() - started:.2f} s", flush=True)
     return results
 
 
@@ -573,9 +576,12 @@ def main():
         attendance.rollup_day(day)
         day += datetime.timedelta(days=1)
     rollup = time.perf_counter() - started
+    print(f"attendance rolled up in {rollup:.1f} s", flush=True)
 
     raw_seconds, raw_result = timed(raw, args.repeat)
+    print(f"raw: {raw_seconds:.2f} s", flush=True)
     our_seconds, our_result = timed(ours, args.repeat)
+    print(f"ours: {our_seconds:.2f} s", flush=True)
     compare(our_result, raw_result)
 
     from evaluation import facts as f

@@ -482,30 +482,35 @@ def _base(figure: Figure, period: Period):
 
 
 def figure_counts(object_type_key: str, period: Period) -> dict[int, dict[str, int]]:
-    """object id → figure → count: one GROUP BY query per (base, group) of the type's figures."""
-    kind = object_type(object_type_key)
-    batches: dict[tuple[str, str], list[Figure]] = {}
-    for figure in kind.figures:
-        batches.setdefault((figure.base, figure.group), []).append(figure)
-    counts: dict[int, dict[str, int]] = {}
+    """object id → figure → count for one object type."""
+    return figure_counts_many([object_type_key], period)[object_type_key]
+
+
+def figure_counts_many(object_type_keys, period: Period) -> dict[str, dict[int, dict[str, int]]]:
+    """object type → object id → figure → count, with one GROUP BY query per (base, group) over all
+    the types asked for: the four kinds of centre staff are all grouped by the event's actor, so
+    their figures come from a single pass over the period's events."""
+    batches: dict[tuple[str, str], list[tuple[str, Figure]]] = {}
+    for type_key in object_type_keys:
+        for figure in object_type(type_key).figures:
+            batches.setdefault((figure.base, figure.group), []).append((type_key, figure))
+    counts: dict[str, dict[int, dict[str, int]]] = {key: {} for key in object_type_keys}
     for (_base_name, group), figures in batches.items():
-        conditions = {fig.key: fig.condition(period) for fig in figures}
+        conditions = {f"{t}_{fig.key}": (t, fig, fig.condition(period)) for t, fig in figures}
         any_condition = Q()
-        for condition in conditions.values():
-            if condition:
-                any_condition |= condition
-            else:
+        for _t, _fig, condition in conditions.values():
+            if not condition:
                 any_condition = Q()
                 break
-        query = (
-            _base(figures[0], period).filter(any_condition) if any_condition else _base(figures[0], period)
-        )
-        counted = {fig.key: _counter(fig, conditions[fig.key]) for fig in figures}
+            any_condition |= condition
+        query = _base(figures[0][1], period)
+        if any_condition:
+            query = query.filter(any_condition)
+        counted = {alias: _counter(fig, condition) for alias, (_t, fig, condition) in conditions.items()}
         rows = query.filter(**{f"{group}__isnull": False}).values(group).annotate(**counted).order_by()
         for row in rows:
-            target = counts.setdefault(row[group], {})
-            for key in conditions:
-                target[key] = row[key]
+            for alias, (type_key, fig, _condition) in conditions.items():
+                counts[type_key].setdefault(row[group], {})[fig.key] = row[alias]
     return counts
 
 
@@ -534,13 +539,24 @@ def _rates(kind: ObjectType, figures: dict[str, int]) -> dict[str, Decimal | Non
 
 def evaluate(object_type_key: str, period: Period) -> dict:
     """Every object of a type over a period: figures, rates, score and grade, with the rules used."""
+    return evaluate_many([object_type_key], period)[object_type_key]
+
+
+def evaluate_many(object_type_keys, period: Period) -> dict[str, dict]:
+    """`evaluate` for several object types, their figures counted together (figure_counts_many)."""
+    all_counts = figure_counts_many(object_type_keys, period)
+    return {key: _scored(key, period, all_counts[key]) for key in object_type_keys}
+
+
+def _scored(object_type_key: str, period: Period, counts: dict[int, dict[str, int]]) -> dict:
     kind = object_type(object_type_key)
     rule_set = rules_for(period.start)
     section = rule_set.rules[RULE_SECTION.get(kind.key, kind.key)]
-    counts = figure_counts(kind.key, period)
     names = objects_of(kind.key)
+    # Objects outside the list (e.g. someone who left) get a row only if something was counted.
+    extra = [i for i, figures in counts.items() if i not in names and any(figures.values())]
     rows = []
-    for object_id in list(names) + [i for i in counts if i not in names]:
+    for object_id in list(names) + extra:
         figures = {fig.key: counts.get(object_id, {}).get(fig.key, 0) for fig in kind.figures}
         rates = _rates(kind, figures)
         shown = {fig.key: figures[fig.key] for fig in kind.figures if not fig.hidden}

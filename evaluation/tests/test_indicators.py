@@ -421,3 +421,12 @@ def test_contract_evidence_lists_the_cases_behind_each_item(story):
     assert (quantity, [c["number"] for c in evidence["cases"]]) == (1, ["C4"])
     quantity, evidence = measures.contract_evidence("invalid_reports", supervisors, MARCH.start, MARCH.end)
     assert (quantity, [c["number"] for c in evidence["cases"]]) == (1, ["C2"])
+
+
+def test_all_types_at_once_give_the_same_rows_as_one_type_at_a_time(story):
+    together = indicators.evaluate_many(list(indicators.OBJECT_TYPES), MARCH)
+    for key in indicators.OBJECT_TYPES:
+        alone = indicators.evaluate(key, MARCH)
+        assert together[key]["rows"] == alone["rows"], key
+    # the supervisors' table lists supervisors only, although the actor query counts everyone
+    assert {row["name"] for row in together["supervisor"]["rows"]} == {"Alice", "Bob"}
