@@ -21,7 +21,9 @@ class Component(models.Model):  # 部件
     owner = models.CharField(_("权属单位"), max_length=100, blank=True)
     maintainer = models.CharField(_("养护单位"), max_length=100, blank=True)
     unit_grid = models.ForeignKey("geo.UnitGrid", null=True, blank=True, on_delete=models.PROTECT)
-    state = models.CharField(_("state"), max_length=10, choices=ComponentState.choices, default=ComponentState.GOOD)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ComponentState.choices, default=ComponentState.GOOD
+    )
     first_recorded = models.DateField(_("first recorded"), null=True, blank=True)
     changed = models.DateField(_("changed"), null=True, blank=True)
     data_source = models.CharField(_("data source"), max_length=100, blank=True)
@@ -51,3 +53,6 @@ class ComponentStateChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.component_id}: {self.from_state or '-'} → {self.to_state}"

@@ -51,7 +51,10 @@ class Category(models.Model):  # 大类/小类: one sub-type of a scheme
     minor_name = models.CharField(_("minor name"), max_length=50)
     # Local settings (per installation)
     department = models.ForeignKey(
-        "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         verbose_name=_("responsible department"),
     )
     registration_condition = models.TextField(_("立案条件"), blank=True)
@@ -63,8 +66,10 @@ class Category(models.Model):  # 大类/小类: one sub-type of a scheme
     pinyin_initials = models.CharField(max_length=50, blank=True, db_index=True)
 
     class Meta:
-        ordering = ["scheme", "minor_code"]
-        unique_together = [("scheme", "minor_code")]
+        ordering = ["scheme", "kind", "minor_code"]
+        # A scheme uses the same minor code for a component and for its events (GB 01001 供水井盖 and
+        # 01001 供水井盖异常; CJ/T 0101 上水井盖 and 0101 私搭乱建), so the kind is part of the key.
+        unique_together = [("scheme", "kind", "minor_code")]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
@@ -74,7 +79,11 @@ class Category(models.Model):  # 大类/小类: one sub-type of a scheme
 
 class TimeLimit(models.Model):  # 时限: one step's limit for a sub-type and an area class
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="time_limits",
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="time_limits",
         help_text=_("blank: the default for every sub-type without its own limit"),
     )
     step = models.CharField(_("step"), max_length=10, choices=Step.choices)

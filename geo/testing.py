@@ -6,7 +6,9 @@ of four 0.001° (~100 m) unit grids each, and two responsibility grids.
     lat 24.881 +--------+--------+--------+--------+      community 530114001001 (west, area A, RG01)
                |  003   |  004   |  003   |  004   |      community 530114001002 (east, area B, RG02)
     lat 24.880 +--------+--------+--------+--------+
-          lon 102.850  102.851  102.852  102.853  102.854
+          lon 102.850  102.851  102.852  102.853  102.854        102.856
+
+The district and the street reach east to 102.856: room for a third community in import tests.
 
 Never the 50,000-grid demo: tests stay fast.
 """
@@ -40,10 +42,10 @@ def cell(column: int, row_from_south: int):
 
 def make_small_geography() -> SmallGeography:
     district = District(code="530114", name="呈贡区")
-    district.set_shape(shapely.box(WEST, SOUTH, WEST + 4 * STEP, SOUTH + 2 * STEP))
+    district.set_shape(shapely.box(WEST, SOUTH, WEST + 6 * STEP, SOUTH + 2 * STEP))
     district.save()
     street = Street(code="530114001", name="龙城街道", district=district)
-    street.set_shape(shapely.box(WEST, SOUTH, WEST + 4 * STEP, SOUTH + 2 * STEP))
+    street.set_shape(shapely.box(WEST, SOUTH, WEST + 6 * STEP, SOUTH + 2 * STEP))
     street.save()
     west = Community(code="530114001001", name="西社区", street=street)
     west.set_shape(shapely.box(WEST, SOUTH, WEST + 2 * STEP, SOUTH + 2 * STEP))
