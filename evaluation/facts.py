@@ -28,30 +28,31 @@ EVENT_DEPARTMENT = "department"  # the department a dispatch sends to, or that f
 CASE_CREATED = "reported_at"
 CASE_SOURCE = "source"
 
-# Event actions (cases/workflow.py function names)
+# Event actions, as cases/workflow.py records them
 REPORT = "report"
-REPORT_SELF_HANDLED = "report_self_handled"
+REPORT_SELF_HANDLED = "self_handled"
 ACCEPT = "accept"
-REJECT = "reject"  # 不予受理 at intake: not a valid report
+REJECT = "refuse"  # 不予受理 / 不予立案
 SEND_VERIFICATION = "send_verification"
-ANSWER_VERIFICATION = "answer_verification"
+ANSWER_VERIFICATION = "verify"
 REGISTER = "register"
-REFUSE_REGISTRATION = "refuse_registration"
-DISPATCH = "dispatch"
-REASSIGN = "reassign"
-RETURN_TO_CENTRE = "return_to_centre"
-GIVE_FEEDBACK = "give_feedback"
-EXTEND = "decide_extension"
+DISPATCH = "dispatch"  # also a new dispatch after a return (回退)
+REASSIGN = "reassign"  # 改派 of a case a department holds
+RETURN_TO_CENTRE = "return"
+GIVE_FEEDBACK = "feedback"
+EXTENSION_GRANTED = "approve_extension"
 SEND_CHECK = "send_check"
-ANSWER_CHECK = "answer_check"
+ANSWER_CHECK = "check"
 CLOSE = "close"
 REWORK = "rework"
 PARK = "park"
 UNPARK = "unpark"
 VOID = "void"
 
-# Case sources
-SUPERVISOR_SOURCES = ("supervisor", "supervisor_self")
+SUPERVISOR_ROLE = "supervisor"  # CaseEvent.role of a supervisor (accounts.models.Role.SUPERVISOR)
+
+# Case sources (cases.models.Source)
+SUPERVISOR_SOURCES = ("supervisor", "self_handled")
 OTHER_SOURCES = ("public", "leader", "video")
 
 
@@ -59,4 +60,4 @@ def extension_granted():
     """Q on CaseEvent: an extension request that was granted."""
     from django.db.models import Q
 
-    return Q(**{EVENT_ACTION: EXTEND, "details__granted": True})
+    return Q(**{EVENT_ACTION: EXTENSION_GRANTED})

@@ -99,11 +99,22 @@ EVENTS = "event"  # Figure.count: count each step, not distinct cases
 
 
 def _on_time() -> Q:
-    return Q(**{f.EVENT_ON_TIME: True})
+    """The step met its deadline: as recorded, or (for steps that record a deadline but no verdict,
+    such as sending a check) done by its due_at."""
+    return Q(**{f.EVENT_ON_TIME: True}) | Q(
+        **{f"{f.EVENT_ON_TIME}__isnull": True, "due_at__isnull": False, f"{f.EVENT_TIME}__lte": F("due_at")}
+    )
 
 
 def _late() -> Q:
-    return Q(**{f.EVENT_ON_TIME: False})
+    return Q(**{f.EVENT_ON_TIME: False}) | Q(
+        **{f"{f.EVENT_ON_TIME}__isnull": True, "due_at__isnull": False, f"{f.EVENT_TIME}__gt": F("due_at")}
+    )
+
+
+def _by_supervisor() -> Q:
+    """The actor was a supervisor when acting (public reports are entered by intake operators)."""
+    return Q(role=f.SUPERVISOR_ROLE)
 
 
 def _case_has(*names, **extra) -> Exists:
@@ -162,13 +173,22 @@ SUPERVISOR = ObjectType(
     "supervisor",
     _("监督员"),
     figures=[
-        Figure("reports", _("上报数"), "event", ACTOR, lambda p: _action(f.REPORT, f.REPORT_SELF_HANDLED)),
+        Figure(
+            "reports",
+            _("上报数"),
+            "event",
+            ACTOR,
+            lambda p: _action(f.REPORT, f.REPORT_SELF_HANDLED) & _by_supervisor(),
+        ),
         Figure(
             "valid_reports",
             _("有效上报数"),
             "event",
             ACTOR,
-            lambda p: _action(f.REPORT_SELF_HANDLED) | (_action(f.REPORT) & Q(_case_has(f.ACCEPT))),
+            lambda p: (
+                (_action(f.REPORT_SELF_HANDLED) | (_action(f.REPORT) & Q(_case_has(f.ACCEPT))))
+                & _by_supervisor()
+            ),
         ),
         Figure("missed", _("漏报数"), "case", "responsibility_grid__supervisors", _missed_report),
         Figure(
@@ -200,7 +220,7 @@ SUPERVISOR = ObjectType(
             _("无效上报数"),
             "event",
             ACTOR,
-            lambda p: _action(f.REPORT) & ~Q(_case_has(f.ACCEPT)),
+            lambda p: _action(f.REPORT) & _by_supervisor() & ~Q(_case_has(f.ACCEPT)),
             hidden=True,
         ),
         Figure(
@@ -497,21 +517,48 @@ def figure_counts_many(object_type_keys, period: Period) -> dict[str, dict[int, 
     counts: dict[str, dict[int, dict[str, int]]] = {key: {} for key in object_type_keys}
     for (_base_name, group), figures in batches.items():
         conditions = {f"{t}_{fig.key}": (t, fig, fig.condition(period)) for t, fig in figures}
-        any_condition = Q()
-        for _t, _fig, condition in conditions.values():
-            if not condition:
-                any_condition = Q()
-                break
-            any_condition |= condition
         query = _base(figures[0][1], period)
-        if any_condition:
-            query = query.filter(any_condition)
+        scope = _actions_scope([condition for _t, _fig, condition in conditions.values()])
+        if scope is not None:
+            # Only the events of these actions can count: a cheap filter before the aggregates
+            # (the full conditions, with their EXISTS tests, are evaluated once, in the FILTERs).
+            query = query.filter(**{f"{f.EVENT_ACTION}__in": sorted(scope)})
         counted = {alias: _counter(fig, condition) for alias, (_t, fig, condition) in conditions.items()}
         rows = query.filter(**{f"{group}__isnull": False}).values(group).annotate(**counted).order_by()
         for row in rows:
             for alias, (type_key, fig, _condition) in conditions.items():
                 counts[type_key].setdefault(row[group], {})[fig.key] = row[alias]
     return counts
+
+
+def _actions_of(condition) -> set[str] | None:
+    """The event actions a condition can match, read from its Q tree; None when it cannot tell."""
+    if isinstance(condition, tuple):
+        key, value = condition
+        if key == f"{f.EVENT_ACTION}__in":
+            return set(value)
+        if key == f.EVENT_ACTION:
+            return {value}
+        return None
+    if not isinstance(condition, Q) or condition.negated or not condition.children:
+        return None
+    found = [_actions_of(child) for child in condition.children]
+    if condition.connector == Q.AND:
+        known = [actions for actions in found if actions is not None]
+        return set.intersection(*known) if known else None
+    if any(actions is None for actions in found):
+        return None
+    return set().union(*found)
+
+
+def _actions_scope(conditions) -> set[str] | None:
+    scope = set()
+    for condition in conditions:
+        actions = _actions_of(condition)
+        if actions is None:
+            return None
+        scope |= actions
+    return scope
 
 
 def _counter(figure: Figure, condition: Q) -> Count:

@@ -88,7 +88,7 @@ def story(town):
     step(c2, f.REPORT, alice, at(3, 5, 10))
     step(c2, f.REJECT, ivy, at(3, 5, 10, 5))
 
-    c3 = new_case(w2, at(3, 6, 10), source="supervisor_self", reporter=alice, number="C3")
+    c3 = new_case(w2, at(3, 6, 10), source="self_handled", reporter=alice, number="C3")
     step(c3, f.REPORT_SELF_HANDLED, alice, at(3, 6, 10))
 
     c4 = new_case(w3, at(3, 10, 10), source="public", number="C4")
@@ -99,7 +99,7 @@ def story(town):
     step(c4, f.DISPATCH, dan, at(3, 10, 11, 10), on_time=True, department=parks, due_at=at(3, 11, 10, 30))
     step(c4, f.RETURN_TO_CENTRE, None, at(3, 10, 12), department=parks)
     step(c4, f.REASSIGN, dan, at(3, 10, 12, 30), on_time=True, department=roads, due_at=at(3, 11, 12, 30))
-    step(c4, f.EXTEND, lee, at(3, 11, 10), department=roads, granted=True)
+    step(c4, f.EXTENSION_GRANTED, lee, at(3, 11, 10), department=roads)
     step(c4, f.GIVE_FEEDBACK, None, at(3, 12, 9), on_time=False, department=roads)
     step(c4, f.SEND_CHECK, ivy, at(3, 12, 9, 10), on_time=True)
     step(c4, f.ANSWER_CHECK, alice, at(3, 12, 17), on_time=False)
@@ -131,7 +131,7 @@ def story(town):
     step(c8, f.ACCEPT, ivy, at(3, 25, 9, 5), on_time=True)
     step(c8, f.REGISTER, lee, at(3, 25, 9, 20), on_time=True)
     step(c8, f.DISPATCH, dan, at(3, 25, 10), on_time=True, department=roads, due_at=at(3, 26, 10))
-    step(c8, f.EXTEND, lee, at(3, 26, 9), department=roads, granted=False)
+    step(c8, "reject_extension", lee, at(3, 26, 9), department=roads)
     step(c8, f.GIVE_FEEDBACK, None, at(4, 2, 9), on_time=False, department=roads)
 
     c9 = new_case(w1, at(4, 10, 9), reporter=alice, number="C9")
