@@ -40,6 +40,7 @@ class CaseOut(Schema):
 class SatisfactionIn(Schema):
     kind: str
     level: str
+    case_id: int | None = None
     department_id: int | None = None
     citizen_phone: str = ""
     comment: str = ""

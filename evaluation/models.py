@@ -83,6 +83,8 @@ class SatisfactionRecord(models.Model):  # 满意度回访 / 评价
 
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
     level = models.CharField(_("评价"), max_length=20, choices=Level.choices)
+    # The case the answer is about (a citizen's report, a dispatch, a department's handling).
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # The department rated (by a dispatcher) or rating (the centre's dispatch).
     department = models.ForeignKey(
         "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -18,7 +18,9 @@ RECORDERS = {
 }
 
 
-def record(actor, kind: str, level: str, *, department=None, citizen_phone="", comment="", at=None):
+def record(
+    actor, kind: str, level: str, *, case=None, department=None, citizen_phone="", comment="", at=None
+):
     """Store one answer. A department rates the dispatch as itself; a dispatcher names the department."""
     if kind not in Kind.values:
         raise DomainError(_("未知的满意度类型"))
@@ -28,11 +30,14 @@ def record(actor, kind: str, level: str, *, department=None, citizen_phone="", c
         raise NotAllowed(_("无权录入该类满意度评价"))
     if kind == Kind.DEPARTMENT_ON_DISPATCH:
         department = actor.department
+    if kind == Kind.DISPATCHER_ON_DEPARTMENT and department is None and case is not None:
+        department = case.department
     if kind != Kind.CITIZEN and department is None:
         raise DomainError(_("请指定被评价或评价的处置单位"))
     return SatisfactionRecord.objects.create(
         kind=kind,
         level=level,
+        case=case,
         department=department,
         rater=actor,
         citizen_phone=citizen_phone,

@@ -189,7 +189,7 @@ def add_rule_set(request):
 def satisfaction_page(request):
     allowed_types(request.user)
     kind, value, start, end, period = _period_from(request)
-    recent = SatisfactionRecord.objects.select_related("department", "rater")[:50]
+    recent = SatisfactionRecord.objects.select_related("department", "rater", "case")[:50]
     figures = measures.satisfaction_figures(period.start, period.end)
     by_kind = []
     for key, label in SatisfactionRecord.Kind.choices:

@@ -58,3 +58,13 @@ def test_each_kind_has_its_recorders(people):
         satisfaction.record(people["dan"], "dispatcher_on_department", "satisfied")
     rated = satisfaction.record(people["hank"], "department_on_dispatch", "fairly_satisfied")
     assert rated.department == people["roads"]
+
+
+def test_a_dispatcher_rating_a_case_rates_the_department_that_handled_it(people, town):
+    from .history import at, new_case
+
+    case = new_case(town.grids["530114001001001"], at(3, 5, 9), number="C1")
+    case.department = people["roads"]
+    case.save()
+    answer = satisfaction.record(people["dan"], "dispatcher_on_department", "satisfied", case=case)
+    assert (answer.case, answer.department) == (case, people["roads"])
