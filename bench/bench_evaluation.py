@@ -258,62 +258,53 @@ def build(args):
     sources = np.where(
         source_roll < 0.85,
         "supervisor",
-        np.where(source_roll < 0.92, "supervisor_self", np.where(source_roll < 0.97, "public", "video")),
+        np.where(source_roll < 0.92, "self_handled", np.where(source_roll < 0.97, "public", "video")),
     )
+    now = db_time(datetime.datetime.now(datetime.UTC))
     case_rows = []
     for i in range(n):
         grid = grids[grid_pick[i]]
         rg_index = grid_pick[i] // 50  # 50 unit grids per responsibility grid, in order
-        reporter = supervisors[2 * rg_index + (i % 2)].pk if sources[i].startswith("supervisor") else None
+        reporter = supervisors[2 * rg_index + (i % 2)].pk if sources[i] in f.SUPERVISOR_SOURCES else None
+        category = hazard if i % 50 == 0 else plain
         case_rows.append(
-            (
-                f"B{i:09d}",
-                str(sources[i]),
-                hazard.pk if i % 50 == 0 else plain.pk,
-                grid[0],
-                grid[1],
-                grid[2],
-                grid[3],
-                "",
-                reporter,
-                "closed",
-                db_time(datetime.datetime.fromtimestamp(reported[i], datetime.UTC)),
+            full_row(
+                Case,
+                now,
+                number=f"B{i:09d}",
+                source=str(sources[i]),
+                kind=category.kind,
+                category_id=category.pk,
+                lon=102.85,
+                lat=24.85,
+                unit_grid_id=grid[0],
+                community_id=grid[1],
+                street_id=grid[2],
+                responsibility_grid_id=grid[3],
+                reporter_id=reporter,
+                state="closed",
+                reported_at=db_time(datetime.datetime.fromtimestamp(reported[i], datetime.UTC)),
             )
         )
-    bulk_insert(
-        Case._meta.db_table,
-        [
-            "number",
-            "source",
-            "category_id",
-            "unit_grid_id",
-            "community_id",
-            "street_id",
-            "responsibility_grid_id",
-            "address",
-            "reporter_id",
-            "state",
-            "reported_at",
-        ],
-        case_rows,
-    )
+    bulk_insert(Case._meta.db_table, columns_of(Case), case_rows)
     ids = dict(Case.objects.values_list("number", "id"))
     events = []
+    roles = {u.pk: u.role for u in supervisors + intake + leaders + dispatchers}
 
     def event(case_id, action, actor, moment, on_time=None, department=None, due=None):
         events.append(
-            (
-                case_id,
-                action,
-                actor,
-                "",
-                "",
-                "",
-                db_time(datetime.datetime.fromtimestamp(moment, datetime.UTC)),
-                None if due is None else db_time(datetime.datetime.fromtimestamp(due, datetime.UTC)),
-                on_time,
-                department,
-                "{}",
+            full_row(
+                CaseEvent,
+                now,
+                case_id=case_id,
+                action=action,
+                actor_id=actor,
+                role=roles.get(actor, "department"),
+                at=db_time(datetime.datetime.fromtimestamp(moment, datetime.UTC)),
+                due_at=None if due is None else db_time(datetime.datetime.fromtimestamp(due, datetime.UTC)),
+                on_time=on_time,
+                department_id=department,
+                details="{}",
             )
         )
 
@@ -326,7 +317,7 @@ def build(args):
         dept = departments[i % 40].pk
         r = rolls[i]
         source = sources[i]
-        if source == "supervisor_self":
+        if source == "self_handled":
             event(case_id, f.REPORT_SELF_HANDLED, sup, t)
             continue
         if source == "supervisor":
@@ -353,7 +344,7 @@ def build(args):
             event(case_id, f.REASSIGN, dispatcher, t + 4500, True, dept, t + 91000)
         on_time = bool(r[7] > 0.1)
         event(case_id, f.GIVE_FEEDBACK, None, t + (50000 if on_time else 100000), on_time, dept)
-        event(case_id, f.SEND_CHECK, clerk, t + 101000, True)
+        event(case_id, f.SEND_CHECK, clerk, t + 101000, None, None, t + (100500 if r[2] < 0.03 else 110000))
         event(case_id, f.ANSWER_CHECK, sup, t + 104000, bool(r[1] < 0.9))
         event(case_id, f.CLOSE, leader, t + 105000, on_time)
         if len(events) > 200_000:
@@ -365,24 +356,36 @@ def build(args):
 
 
 def flush(CaseEvent, events):  # noqa: N803
-    bulk_insert(
-        CaseEvent._meta.db_table,
-        [
-            "case_id",
-            "action",
-            "actor_id",
-            "role",
-            "from_state",
-            "to_state",
-            "at",
-            "due_at",
-            "on_time",
-            "department_id",
-            "details",
-        ],
-        events,
-    )
+    bulk_insert(CaseEvent._meta.db_table, columns_of(CaseEvent), events)
     events.clear()
+
+
+def _insertable(model):
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+def columns_of(model):
+    return [field.column for field in _insertable(model)]
+
+
+def full_row(model, now, **values):
+    """A row with every column: the given values, else the field's default, '' or NULL."""
+    from django.db import models
+
+    row = []
+    for field in _insertable(model):
+        if field.attname in values:
+            row.append(values[field.attname])
+        elif field.has_default():
+            default = field.get_default()
+            row.append("{}" if isinstance(field, models.JSONField) else default)
+        elif isinstance(field, models.DateTimeField) and not field.null:
+            row.append(now)
+        elif field.null:
+            row.append(None)
+        else:
+            row.append("")
+    return row
 
 
 # ---- the two ways of computing -----------------------------------------------------------------
@@ -428,16 +431,19 @@ def raw_queries():
     in_month = "e.at >= %(since)s AND e.at < %(until)s"
     people = f"""
         SELECT e.actor_id,
-          COUNT(DISTINCT CASE WHEN e.action IN ('report', 'report_self_handled') THEN e.case_id END),
-          COUNT(DISTINCT CASE WHEN e.action = 'report_self_handled' OR (e.action = 'report' AND {has("accept")})
+          COUNT(DISTINCT CASE WHEN e.action IN ('report', 'self_handled') AND e.role = 'supervisor'
                 THEN e.case_id END),
-          SUM(CASE WHEN e.action = 'answer_verification' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN e.action = 'answer_check' AND e.on_time THEN 1 ELSE 0 END),
+          COUNT(DISTINCT CASE WHEN e.role = 'supervisor' AND (e.action = 'self_handled'
+                OR (e.action = 'report' AND {has("accept")}))
+                THEN e.case_id END),
+          SUM(CASE WHEN e.action = 'verify' THEN 1 ELSE 0 END),
+          SUM(CASE WHEN e.action = 'check' AND e.on_time THEN 1 ELSE 0 END),
           COUNT(DISTINCT CASE WHEN e.action = 'accept' THEN e.case_id END),
-          SUM(CASE WHEN e.action = 'send_check' AND e.on_time THEN 1 ELSE 0 END),
+          SUM(CASE WHEN e.action = 'send_check' AND (e.on_time OR (e.on_time IS NULL
+              AND e.due_at IS NOT NULL AND e.at <= e.due_at)) THEN 1 ELSE 0 END),
           COUNT(DISTINCT CASE WHEN e.action = 'register' AND {has("void")} THEN e.case_id END),
           COUNT(DISTINCT CASE WHEN e.action = 'close' AND e.on_time THEN e.case_id END),
-          SUM(CASE WHEN e.action IN ('dispatch', 'reassign') AND {has("return_to_centre", "AND x.at > e.at")}
+          SUM(CASE WHEN e.action IN ('dispatch', 'reassign') AND {has("return", "AND x.at > e.at")}
               THEN 1 ELSE 0 END)
         FROM {ev} e WHERE {in_month} AND e.actor_id IS NOT NULL GROUP BY e.actor_id"""
     grid_registered = f"""
@@ -452,17 +458,17 @@ def raw_queries():
         WHERE c.reported_at >= %(since)s AND c.reported_at < %(until)s AND c.source IN ('public', 'leader', 'video')
         GROUP BY s.user_id"""
     fed_back = (
-        f"EXISTS (SELECT 1 FROM {ev} x WHERE x.case_id = e.case_id AND x.action = 'give_feedback' "
+        f"EXISTS (SELECT 1 FROM {ev} x WHERE x.case_id = e.case_id AND x.action = 'feedback' "
         f"AND x.department_id = e.department_id AND x.at < %(until)s)"
     )
     returned = (
-        f"EXISTS (SELECT 1 FROM {ev} x WHERE x.case_id = e.case_id AND x.action = 'return_to_centre' "
+        f"EXISTS (SELECT 1 FROM {ev} x WHERE x.case_id = e.case_id AND x.action = 'return' "
         f"AND x.department_id = e.department_id AND x.at < %(until)s)"
     )
     departments = f"""
         SELECT e.department_id,
           COUNT(DISTINCT CASE WHEN e.action IN ('dispatch', 'reassign') AND NOT {returned} THEN e.case_id END),
-          COUNT(DISTINCT CASE WHEN e.action = 'give_feedback' THEN e.case_id END),
+          COUNT(DISTINCT CASE WHEN e.action = 'feedback' THEN e.case_id END),
           COUNT(DISTINCT CASE WHEN e.action IN ('dispatch', 'reassign') AND NOT {returned} AND e.due_at < %(until)s
                 AND NOT {fed_back} THEN e.case_id END)
         FROM {ev} e WHERE {in_month} AND e.department_id IS NOT NULL GROUP BY e.department_id"""
@@ -477,7 +483,7 @@ def raw_queries():
             (
                 f"region_cases_{field}",
                 f"""
-            SELECT c.{field}, COUNT(*), SUM(CASE WHEN c.source IN ('supervisor', 'supervisor_self') THEN 1 ELSE 0 END)
+            SELECT c.{field}, COUNT(*), SUM(CASE WHEN c.source IN ('supervisor', 'self_handled') THEN 1 ELSE 0 END)
             FROM {cs} c WHERE c.reported_at >= %(since)s AND c.reported_at < %(until)s GROUP BY c.{field}""",
             )
         )
@@ -532,6 +538,12 @@ def compare(ours_result, raw_result):
         ), (sid, figures, row)
         assert dict(raw_result["missed"]).get(sid, 0) == figures["missed"]
         assert dict(raw_result["grid_registered"]).get(sid, 0) == figures["registered_in_grid"]
+    for row in ours_result["intake"]["rows"]:
+        raw_row = people.get(row["id"])
+        assert raw_row is not None and (raw_row[5], raw_row[6]) == (
+            row["figures"]["accepted"],
+            row["figures"]["check_sent_on_time"],
+        ), (row, raw_row)
     for row in ours_result["department"]["rows"]:
         raw_row = {r[0]: r for r in raw_result["departments"]}.get(row["id"])
         if raw_row:
