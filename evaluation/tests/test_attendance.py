@@ -111,3 +111,14 @@ def test_rolling_up_again_replaces_the_rows_of_the_day(march_5th):
     attendance.rollup_day(DAY)
     attendance.rollup_day(DAY)
     assert AttendanceDay.objects.filter(day=DAY).count() == 3
+
+
+def test_the_nightly_command_rolls_up_the_days_asked_for(march_5th):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rollup_attendance", day="2024-03-06", days=2, stdout=out)
+    # the 6th: Carol's night shift (and the others with no shift); the 5th: all three
+    assert out.getvalue().splitlines() == ["2024-03-06: 3 supervisor-days", "2024-03-05: 3 supervisor-days"]
