@@ -501,18 +501,22 @@ def _base(figure: Figure, period: Period):
     return f.Case().objects.filter(**{f"{f.CASE_CREATED}__gte": since, f"{f.CASE_CREATED}__lt": until})
 
 
-def figure_counts(object_type_key: str, period: Period) -> dict[int, dict[str, int]]:
-    """object id → figure → count for one object type."""
-    return figure_counts_many([object_type_key], period)[object_type_key]
+def figure_counts(object_type_key: str, period: Period, *, hidden: bool = False) -> dict[int, dict[str, int]]:
+    """object id → figure → count for one object type (with the evidence-only figures if `hidden`)."""
+    return figure_counts_many([object_type_key], period, hidden=hidden)[object_type_key]
 
 
-def figure_counts_many(object_type_keys, period: Period) -> dict[str, dict[int, dict[str, int]]]:
+def figure_counts_many(
+    object_type_keys, period: Period, *, hidden: bool = False
+) -> dict[str, dict[int, dict[str, int]]]:
     """object type → object id → figure → count, with one GROUP BY query per (base, group) over all
     the types asked for: the four kinds of centre staff are all grouped by the event's actor, so
     their figures come from a single pass over the period's events."""
     batches: dict[tuple[str, str], list[tuple[str, Figure]]] = {}
     for type_key in object_type_keys:
         for figure in object_type(type_key).figures:
+            if figure.hidden and not hidden:
+                continue
             batches.setdefault((figure.base, figure.group), []).append((type_key, figure))
     counts: dict[str, dict[int, dict[str, int]]] = {key: {} for key in object_type_keys}
     for (_base_name, group), figures in batches.items():
@@ -639,7 +643,9 @@ def _scored(object_type_key: str, period: Period, counts: dict[int, dict[str, in
     extra = [i for i, figures in counts.items() if i not in names and any(figures.values())]
     rows = []
     for object_id in list(names) + extra:
-        figures = {fig.key: counts.get(object_id, {}).get(fig.key, 0) for fig in kind.figures}
+        figures = {
+            fig.key: counts.get(object_id, {}).get(fig.key, 0) for fig in kind.figures if not fig.hidden
+        }
         rates = _rates(kind, figures)
         shown = {fig.key: figures[fig.key] for fig in kind.figures if not fig.hidden}
         components = dict(rates)
@@ -701,7 +707,7 @@ def supervisor_item_evidence(source: str, supervisor_ids, start: datetime.date, 
         raise DomainError(str(_("未知的考核数据来源：%(source)s")) % {"source": source})
     figure_key = EVIDENCE_FIGURES[source]
     period = Period(start, end)
-    counts = figure_counts("supervisor", period)
+    counts = figure_counts("supervisor", period, hidden=True)
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=supervisor_ids)}
     quantity = 0
     per_supervisor = {}
