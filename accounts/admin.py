@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from geo.models import ResponsibilityGrid
 from urbangrid.errors import DomainError
 
 from .actions import issue_token
@@ -13,6 +14,15 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "street", "phone", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["code", "name"]
+
+
+class SupervisedGridInline(admin.TabularInline):
+    """The responsibility grids (责任网格) a supervisor patrols, edited from the user's page."""
+
+    model = ResponsibilityGrid.supervisors.through
+    extra = 0
+    verbose_name = _("责任网格")
+    verbose_name_plural = _("负责的责任网格")
 
 
 @admin.register(User)
@@ -27,6 +37,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("UrbanGrid"), {"fields": ("role", "full_name", "phone", "department", "street")}),
     )
     actions = ["issue_api_token"]
+    inlines = [SupervisedGridInline]
 
     @admin.action(description=_("签发 API 令牌"))
     def issue_api_token(self, request, queryset):

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -130,8 +131,6 @@ def users(request, role: str = "", department_id: int | None = None, q: str = ""
     if department_id:
         qs = qs.filter(department_id=department_id)
     if q:
-        from django.db.models import Q
-
         qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     return [_user(u) for u in qs[:1000]]
 

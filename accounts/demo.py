@@ -1,8 +1,10 @@
 """Demo people of the Chenggong district: departments, street offices, the contractor and users.
 
-Deterministic and idempotent (update_or_create by code and username). Every password is
-DEMO_PASSWORD. Supervisors are assigned in pairs to the responsibility grids RG01..RG24 of the geo
-demo: supervisor01 and supervisor02 on RG01, supervisor03 and supervisor04 on RG02, and so on.
+Deterministic and idempotent: missing departments and users are created (by code and username);
+existing ones, and supervisors already assigned to a grid, are kept as they are, edits included.
+Every password is DEMO_PASSWORD. Supervisors are assigned in pairs to the responsibility grids
+RG01..RG24 of the geo demo: supervisor01 and supervisor02 on RG01, supervisor03 and supervisor04 on
+RG02, and so on.
 """
 
 from django.contrib.auth.hashers import make_password
@@ -78,11 +80,11 @@ def load_departments() -> dict[str, Department]:
     with transaction.atomic():
         departments = {}
         for code, name, phone in PROFESSIONAL_DEPARTMENTS:
-            departments[code], _ = Department.objects.update_or_create(
+            departments[code], _ = Department.objects.get_or_create(
                 code=code, defaults={"name": name, "phone": phone, "kind": Department.Kind.PROFESSIONAL}
             )
         for street in Street.objects.order_by("code"):
-            departments[street.code], _ = Department.objects.update_or_create(
+            departments[street.code], _ = Department.objects.get_or_create(
                 code=street.code,
                 defaults={
                     "name": f"{street.name}办事处",
@@ -92,7 +94,7 @@ def load_departments() -> dict[str, Department]:
                 },
             )
         code, name, phone = CONTRACTOR
-        departments[code], _ = Department.objects.update_or_create(
+        departments[code], _ = Department.objects.get_or_create(
             code=code, defaults={"name": name, "phone": phone, "kind": Department.Kind.CONTRACTOR}
         )
     return departments
@@ -110,20 +112,17 @@ def load_people(stdout, options) -> None:
         def person(username, role, department=None, **extra):
             nonlocal number
             number += 1
-            user, created = User.objects.update_or_create(
+            user, _created = User.objects.get_or_create(
                 username=username,
                 defaults={
                     "role": role,
                     "full_name": person_name(number),
                     "department": department,
                     "phone": f"139{number:08d}",
-                    "is_active": True,
+                    "password": password,
                     **extra,
                 },
             )
-            if created or not user.has_usable_password():
-                user.password = password
-                user.save(update_fields=["password"])
             return user
 
         supervisors = [
@@ -142,8 +141,8 @@ def load_people(stdout, options) -> None:
 
         grids = list(ResponsibilityGrid.objects.order_by("code"))
         for index, grid in enumerate(grids):
-            pair = supervisors[2 * index : 2 * index + 2]
-            grid.supervisors.set(pair)
+            if not grid.supervisors.exists():  # a reload keeps assignments made since
+                grid.supervisors.set(supervisors[2 * index : 2 * index + 2])
         if len(grids) * 2 > len(supervisors):
             stdout.write(f"people: {len(grids)} responsibility grids but only {len(supervisors)} supervisors")
     stdout.write(

@@ -38,8 +38,12 @@ class Department(models.Model):  # 专业部门 / 街道办事处 / 社区 / 外
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROFESSIONAL)
     # Street offices and communities own a territory (属地); professional departments do not.
-    street = models.ForeignKey("geo.Street", null=True, blank=True, on_delete=models.PROTECT)
-    community = models.ForeignKey("geo.Community", null=True, blank=True, on_delete=models.PROTECT)
+    street = models.ForeignKey(
+        "geo.Street", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("所属街道")
+    )
+    community = models.ForeignKey(
+        "geo.Community", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("所属社区")
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -60,7 +64,9 @@ class User(AbstractUser):
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     # A leader or officer of one street sees that street only; blank means the whole district.
-    street = models.ForeignKey("geo.Street", null=True, blank=True, on_delete=models.PROTECT)
+    street = models.ForeignKey(
+        "geo.Street", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("所属街道")
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -82,6 +88,10 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
 
     def __str__(self):
         return f"{self.name} ({self.user})"

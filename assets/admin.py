@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from .models import Component, ComponentStateChange
+from urbangrid.errors import DomainError
+
+from .actions import change_state
+from .models import Component, ComponentState, ComponentStateChange
 
 
 class ComponentStateChangeInline(admin.TabularInline):
@@ -24,3 +28,37 @@ class ComponentAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "changed"]
     inlines = [ComponentStateChangeInline]
     show_full_result_count = False
+    actions = ["mark_good", "mark_damaged", "mark_lost", "mark_discarded", "mark_removed"]
+
+    def _mark(self, request, queryset, state):
+        changed, refused = 0, []
+        for component in queryset:
+            try:
+                change_state(component, state, request.user, _("管理后台批量修改"))
+                changed += 1
+            except DomainError as exc:
+                refused.append(exc.message)
+        if changed:
+            self.message_user(request, _("已修改 %(n)d 个部件的状态。") % {"n": changed}, messages.SUCCESS)
+        for message in refused[:20]:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description=_("标记为完好"))
+    def mark_good(self, request, queryset):
+        self._mark(request, queryset, ComponentState.GOOD)
+
+    @admin.action(description=_("标记为破损"))
+    def mark_damaged(self, request, queryset):
+        self._mark(request, queryset, ComponentState.DAMAGED)
+
+    @admin.action(description=_("标记为丢失"))
+    def mark_lost(self, request, queryset):
+        self._mark(request, queryset, ComponentState.LOST)
+
+    @admin.action(description=_("标记为废弃"))
+    def mark_discarded(self, request, queryset):
+        self._mark(request, queryset, ComponentState.DISCARDED)
+
+    @admin.action(description=_("标记为移除"))
+    def mark_removed(self, request, queryset):
+        self._mark(request, queryset, ComponentState.REMOVED)

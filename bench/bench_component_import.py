@@ -6,9 +6,9 @@
 
 Figure: assets.importing.import_components(text, commit=True) — CSV parsing, identifier and
 category checks, the duplicate check against the inventory, point → unit grid with locate_many and
-the bulk insert — in rows per second. Raw baseline: one executemany INSERT of the same rows as
-prepared tuples with their grid already known, in one transaction (the insert alone, the floor of
-any import). Medians of several repetitions; the inventory is emptied between runs.
+the bulk insert — in rows per second. Raw baseline: the same rows as prepared tuples with their grid
+already known, written by the database's fastest plain path in one transaction (COPY on
+PostgreSQL, executemany on SQLite): the insert alone, the floor of any import. Medians of several repetitions; the inventory is emptied between runs.
 """
 
 import argparse
@@ -88,17 +88,27 @@ def main():
         prebuilt.append((identifier, code, grid_id, lon, lat))
     text = out.getvalue()
 
+    raw_rows = [
+        (i, categories[c].id, categories[c].minor_name, "呈贡区城市管理局", g, x, y)
+        for i, c, g, x, y in prebuilt
+    ]
+    raw_columns = "identifier, category_id, name, competent_department, unit_grid_id, lon, lat"
+
     def raw_insert():
+        """The fastest plain insert of each database: COPY on PostgreSQL, executemany on SQLite."""
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO assets_component (identifier, category_id, name, competent_department, owner,"
-                " maintainer, unit_grid_id, state, data_source, note, lon, lat)"
-                " VALUES (%s, %s, %s, %s, '', '', %s, 'good', '', '', %s, %s)",
-                [
-                    (i, categories[c].id, categories[c].minor_name, "呈贡区城市管理局", g, x, y)
-                    for i, c, g, x, y in prebuilt
-                ],
-            )
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(
+                    f"COPY assets_component ({raw_columns}, owner, maintainer, state, data_source, note) FROM STDIN"
+                ) as copy:
+                    for row in raw_rows:
+                        copy.write_row((*row, "", "", "good", "", ""))
+            else:
+                cursor.executemany(
+                    f"INSERT INTO assets_component ({raw_columns}, owner, maintainer, state, data_source, note)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, '', '', 'good', '', '')",
+                    raw_rows,
+                )
 
     ours, raw = [], []
     for _ in range(repeat):
@@ -120,7 +130,9 @@ def main():
         f"rows: {rows} over {len(grids)} unit grids ({'PostgreSQL' if args.pg else 'SQLite'}), median of {repeat}"
     )
     print(f"import_components (check + locate + insert): {ours_s:.2f} s = {rows / ours_s:,.0f} rows/s")
-    print(f"raw executemany INSERT of prepared tuples:   {raw_s:.2f} s = {rows / raw_s:,.0f} rows/s")
+    print(
+        f"raw insert of prepared tuples ({'COPY' if args.pg else 'executemany'}):{' ' * (8 if args.pg else 1)}{raw_s:.2f} s = {rows / raw_s:,.0f} rows/s"
+    )
     print(f"ours takes {ours_s / raw_s:.2f}× the raw insert time")
 
 

@@ -1,13 +1,15 @@
-"""Catalogue API: search sub-types by name, code or pinyin initials; one sub-type with its settings."""
+"""Catalogue API: search sub-types by name, code or pinyin initials; one sub-type with its settings.
+
+Ordering by what the user picked recently or often is the phone's job, not this API's."""
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Case, Count, Q, Value, When
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from .local_settings import UNIT_LABELS
-from .models import Category, TimeLimit
+from .models import Category, Scheme, TimeLimit
 
 router = Router(tags=["catalog"])
 
@@ -44,6 +46,23 @@ class CategoryDetailOut(CategoryOut):
     time_limits: list[TimeLimitOut]
 
 
+class MajorOut(Schema):
+    scheme: str
+    kind: str
+    major_code: str
+    major_name: str
+    count: int
+
+
+@router.get("/majors", response=list[MajorOut], summary="Major classes (大类) with their number of sub-types")
+def majors(request, kind: str = "", scheme: str = Scheme.GB_2026):
+    qs = Category.objects.filter(active=True, scheme=scheme)
+    if kind:
+        qs = qs.filter(kind=kind)
+    rows = qs.values("scheme", "kind", "major_code", "major_name").annotate(count=Count("id"))
+    return list(rows.order_by("kind", "major_code"))
+
+
 @router.get(
     "/categories", response=list[CategoryOut], summary="Search categories (name, code, pinyin initials)"
 )
@@ -56,12 +75,22 @@ def categories(request, q: str = "", kind: str = "", scheme: str = "", major_cod
     if major_code:
         qs = qs.filter(major_code=major_code)
     q = q.strip()
+    # Best matches first: the exact name, then names or initials that start with the query; the
+    # current scheme (GB/T 47678.5-2026) before the legacy one.
+    rank = [When(scheme=Scheme.GB_2026, then=Value(0))]
     if q:
         match = Q(minor_name__icontains=q) | Q(minor_code__startswith=q)
+        starts = Q(minor_name__startswith=q)
         if q.isascii() and q.isalpha():
             match |= Q(pinyin_initials__contains=q.lower())
+            starts |= Q(pinyin_initials__startswith=q.lower())
         qs = qs.filter(match)
-    return list(qs.order_by("scheme", "kind", "minor_code")[: max(1, min(limit, 500))])
+        relevance = Case(When(minor_name=q, then=Value(0)), When(starts, then=Value(1)), default=Value(2))
+    else:
+        relevance = Value(0)
+    qs = qs.annotate(relevance=relevance, legacy=Case(*rank, default=Value(1)))
+    qs = qs.order_by("relevance", "legacy", "kind", "minor_code")
+    return list(qs[: max(1, min(limit, 500))])
 
 
 def _limit(limit: TimeLimit, own: bool) -> dict:

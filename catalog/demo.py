@@ -3,7 +3,8 @@
 Local settings are rules over the sub-type's name and major class (in the spirit of the Taiyuan and
 Kunming published limits), not a hand-typed table: a department per sub-type, urgency and safety
 hazard for things that can hurt someone (missing covers, gas, power), 立案条件/结案条件 texts, and
-time limits per step and area class. Deterministic and idempotent.
+time limits per step and area class. Deterministic; once settings exist (any TimeLimit row) a
+second run keeps them as they are.
 """
 
 from decimal import Decimal
@@ -103,13 +104,13 @@ def is_hazard(category: Category) -> bool:
 
 def conditions_for(category: Category) -> tuple[str, str]:
     """立案条件 and 结案条件 texts for a sub-type."""
-    name = category.minor_name
+    name = category.minor_name.removesuffix("异常")  # 污水井盖异常 → 污水井盖
     if "井盖" in name or "箅子" in name:
         return (
             f"{name}丢失、破损、移位，或与路面高差超过 2 cm，有现场照片和准确位置。",
             f"{name}已补齐或更换，安装平稳、与路面高差不超过 1 cm，核查照片与处置照片一致。",
         )
-    if category.kind == Kind.COMPONENT:
+    if category.kind == Kind.COMPONENT or category.minor_name.endswith("异常"):  # a component's fault
         return (
             f"{name}存在破损、丢失、倾斜、污损或功能异常，位于本区城市管理范围内，有现场照片和准确位置，且无同一问题在办案件。",
             f"{name}已修复、更换或清理，恢复正常使用，核查照片与处置照片一致。",
@@ -148,6 +149,10 @@ def load_catalogue(stdout, options) -> None:
 
     result = import_catalogue_file(default_catalogue_path())
     departments = {d.code: d for d in load_departments().values()}
+    if TimeLimit.objects.exists():
+        # Settings were loaded before and may have been edited since: a demo reload keeps them.
+        stdout.write("catalogue: local settings already present, kept as they are")
+        return
     with transaction.atomic():
         categories = list(Category.objects.all())
         limits = [

@@ -42,7 +42,8 @@ def read_catalogue_rows(text: str) -> list[dict]:
     if missing:
         raise DomainError(_("分类文件缺少列：%(columns)s") % {"columns": ", ".join(missing)})
     rows, problems, seen = [], [], {}
-    for line, raw in enumerate(reader, start=2):
+    for raw in reader:
+        line = reader.line_num  # the line in the file (DictReader skips blank lines)
         row = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         errors = []
         if row["scheme"] not in Scheme.values:

@@ -13,6 +13,7 @@ step and class. Sub-types not in the file are left alone.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department
 from urbangrid.errors import DomainError
 
+from .importing import MINOR_CODE_LENGTH
 from .models import Category, LimitUnit, Step, TimeLimit, Urgency
 
 DEFAULTS_KEY = "*"
@@ -136,10 +138,15 @@ def _cell_text(value) -> str:
 
 
 def read_csv(data: bytes) -> list[dict]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DomainError(_("文件不是 UTF-8 编码的 CSV。")) from exc
+    # Excel on a Chinese Windows saves CSV as GBK; GB 18030 is its superset.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError(_("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）。"))
     reader = csv.reader(io.StringIO(text))
     return _rows_from_table(list(reader))
 
@@ -160,18 +167,22 @@ def read_file(name: str, data: bytes) -> list[dict]:
 
 
 def _rows_from_table(table: list[list]) -> list[dict]:
-    table = [row for row in table if any(_cell_text(v) for v in row)]
-    if not table:
+    # Keep each row's line number in the file, blank lines included, for the problem report.
+    numbered = [(line, row) for line, row in enumerate(table, start=1) if any(_cell_text(v) for v in row)]
+    if not numbered:
         raise DomainError(_("文件是空的。"))
-    header = [_cell_text(v) for v in table[0]]
+    header = [_cell_text(v) for v in numbered[0][1]]
     missing = [c for c in KEY_COLUMNS[:3] if c not in header]
     if missing:
         raise DomainError(_("文件缺少列：%(columns)s") % {"columns": ", ".join(missing)})
     unknown = [c for c in header if c and c not in COLUMNS]
     if unknown:
         raise DomainError(_("文件有未知的列：%(columns)s") % {"columns": ", ".join(unknown)})
+    repeated = sorted({c for c in header if c and header.count(c) > 1})
+    if repeated:
+        raise DomainError(_("文件的列重复：%(columns)s") % {"columns": ", ".join(repeated)})
     rows = []
-    for line, values in enumerate(table[1:], start=2):
+    for line, values in numbered[1:]:
         row = {
             name: _cell_text(values[i]) if i < len(values) else "" for i, name in enumerate(header) if name
         }
@@ -193,17 +204,27 @@ class SettingsPlan:
         return len(self.categories)
 
 
+LIMIT_PATTERN = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(\S+)\s*$")
+
+
 def _parse_limit(text: str):
-    parts = text.replace("\u3000", " ").split()
-    if len(parts) != 2 or parts[1] not in UNIT_BY_TEXT:
+    """ "2 工作日", "2工作日", "30 clock_minutes" → (Decimal, unit); None when it is not a limit."""
+    found = LIMIT_PATTERN.match(text.replace("\u3000", " "))
+    if not found or found.group(2) not in UNIT_BY_TEXT:
         return None
     try:
-        amount = Decimal(parts[0])
+        amount = Decimal(found.group(1))
     except InvalidOperation:
         return None
     if not amount.is_finite() or amount <= 0 or amount >= Decimal("1000000"):
         return None
-    return amount.quantize(Decimal("0.01")), UNIT_BY_TEXT[parts[1]]
+    return amount.quantize(Decimal("0.01")), UNIT_BY_TEXT[found.group(2)]
+
+
+def _padded_code(scheme: str, code: str) -> str:
+    """Spreadsheets turn "01002" into the number 1002; put the leading zeros back."""
+    length = MINOR_CODE_LENGTH.get(scheme)
+    return code.zfill(length) if length and code.isdigit() else code
 
 
 def plan_import(rows: list[dict]) -> SettingsPlan:
@@ -214,7 +235,11 @@ def plan_import(rows: list[dict]) -> SettingsPlan:
     problems, plan_categories, plan_limits, seen = [], [], {}, {}
     for row in rows:
         line, errors = row["_line"], []
-        key = (row.get("scheme", ""), row.get("kind", ""), row.get("minor_code", ""))
+        key = (
+            row.get("scheme", ""),
+            row.get("kind", ""),
+            _padded_code(row.get("scheme", ""), row.get("minor_code", "")),
+        )
         is_defaults = key[0] == DEFAULTS_KEY
         category = None if is_defaults else categories.get(key)
         if not is_defaults and category is None:

@@ -88,7 +88,11 @@ class TimeLimit(models.Model):  # 时限: one step's limit for a sub-type and an
     )
     step = models.CharField(_("step"), max_length=10, choices=Step.choices)
     area_class = models.CharField(
-        _("area class"), max_length=1, blank=True, help_text=_("A, B, C, or blank for every class")
+        _("area class"),
+        max_length=1,
+        blank=True,
+        choices=[("", _("全部")), ("A", "A"), ("B", "B"), ("C", "C")],
+        help_text=_("A, B, C, or blank for every class"),
     )
     amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=20, choices=LimitUnit.choices)
@@ -99,4 +103,8 @@ class TimeLimit(models.Model):  # 时限: one step's limit for a sub-type and an
         verbose_name_plural = _("time limits")
 
     def __str__(self):
-        return f"{self.category or '*'} {self.step} {self.area_class or '*'}: {self.amount} {self.unit}"
+        amount = f"{self.amount.normalize():f}" if self.amount is not None else "?"
+        return (
+            f"{self.category or _('默认')} {self.get_step_display()} {self.area_class or _('全部')}: "
+            f"{amount} {self.get_unit_display()}"
+        )

@@ -27,7 +27,7 @@ from .spatial import grids_changed
 
 DISTRICT_CODE = "530114"
 DISTRICT_NAME = "呈贡区"
-BOUNDARY_FILE = Path(settings.BASE_DIR) / "data" / "chenggong-boundary.geojson"
+BOUNDARY_FILE = "data/chenggong-boundary.geojson"  # relative to BASE_DIR
 
 # (name, seed lon, seed lat): the real street names; the seeds are plausible, the lines are not surveyed.
 STREETS = [
@@ -48,6 +48,7 @@ OUTER_RADIUS_M = 9000
 RESPONSIBILITY_GRIDS = 24
 CLASS_WEIGHT = {"A": 8.0, "B": 2.0, "C": 0.5}  # patrol effort per grid, for sizing responsibility grids
 MAX_GRIDS_PER_COMMUNITY = 999  # the serial has 3 digits
+TILE_METRES = {"A": 1200, "B": 2200, "C": 3000}  # community size, by the street's main area class
 SLIVER_SHARE = 0.15  # clipped cells smaller than this share of a cell join a neighbour
 
 
@@ -64,7 +65,7 @@ class _Metric:
 
 
 def _read_boundary():
-    with open(BOUNDARY_FILE, encoding="utf-8") as handle:
+    with open(Path(settings.BASE_DIR) / BOUNDARY_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
     shapes = [shapely.geometry.shape(feature["geometry"]) for feature in data["features"]]
     # Snapped to 1e-7° (1 cm), the precision of every clipped grid, so grids and boundary agree exactly.
@@ -129,12 +130,18 @@ def plan_geography(grid_size: float) -> dict:
     )
 
     # Communities: square tiles of each street, smaller in the core; tiny leftovers join a neighbour.
+    # The tile side is set in metres; at most 31 cells across, so a tile never exceeds 999 grids.
     tile_of_street = np.zeros(len(STREETS), dtype=np.int64)
     for index in range(len(STREETS)):
         classes = area_class[street_of == index]
-        tile_of_street[index] = (
-            12 if (classes == "A").mean() > 0.3 else (22 if (classes != "C").mean() > 0.3 else 30)
+        if not len(classes):
+            continue
+        side_m = (
+            TILE_METRES["A"]
+            if (classes == "A").mean() > 0.3
+            else (TILE_METRES["B"] if (classes != "C").mean() > 0.3 else TILE_METRES["C"])
         )
+        tile_of_street[index] = min(31, max(1, round(side_m / grid_size)))
     size = tile_of_street[street_of]
     tile_row, tile_col = rows // size, cols // size
     groups = defaultdict(list)
@@ -142,7 +149,7 @@ def plan_geography(grid_size: float) -> dict:
         zip(street_of.tolist(), tile_row.tolist(), tile_col.tolist(), strict=True)
     ):
         groups[key].append(position)
-    groups = _merge_small_groups(groups)
+    groups = _merge_small_groups(groups, tile_of_street)
 
     plan = {"district": district, "streets": [], "communities": [], "grids": [], "responsibility": []}
     metre_area = metric.mx * metric.my
@@ -179,13 +186,15 @@ def plan_geography(grid_size: float) -> dict:
                 plan["grids"].append(
                     {
                         "code": f"{community_code}{serial:03d}",
-                        "name": f"{community_name}{serial:03d}号网格",
+                        "name": f"{community_name}-{serial:03d}号网格",
                         "community": community_code,
                         "street": street_code,
                         "area_class": str(area_class[position]),
                         "shape": shape,
                         "centroid": (round(centroid.x, 7), round(centroid.y, 7)),
                         "area_m2": round(shape.area * metre_area, 1),
+                        "row": int(rows[position]),
+                        "col": int(cols[position]),
                     }
                 )
     _plan_responsibility_grids(plan)
@@ -225,14 +234,13 @@ def _merge_slivers(rows, cols, shapes, street_of, area_class, full_area):
     return rows[keep], cols[keep], shapes[keep], street_of[keep], area_class[keep]
 
 
-def _merge_small_groups(groups: dict) -> dict:
-    """Tiles with few grids (street edges) join the largest neighbouring tile of the same street."""
-    small = 0.2
+def _merge_small_groups(groups: dict, tile_of_street) -> dict:
+    """Tiles under a fifth full (street edges) join the largest neighbouring tile of the same street."""
     for key in sorted(groups, key=lambda k: (len(groups[k]), k)):
         if key not in groups:
             continue
         street, trow, tcol = key
-        if len(groups[key]) >= small * 144:
+        if len(groups[key]) >= 0.2 * int(tile_of_street[street]) ** 2:
             continue
         neighbours = [
             (street, trow + dr, tcol + dc)
@@ -250,8 +258,9 @@ def _merge_small_groups(groups: dict) -> dict:
 
 
 def _plan_responsibility_grids(plan):
-    """24 responsibility grids; each street gets a share by patrol weight, then its grids are cut
-    into that many runs of equal weight in community order."""
+    """24 responsibility grids. Each street gets a share by patrol weight (core grids weigh more, so
+    core responsibility grids are smaller); its grids are then cut into that many compact parts of
+    equal weight by recursive bisection along the longer side."""
     by_street = defaultdict(list)
     for grid in plan["grids"]:
         by_street[grid["street"]].append(grid)
@@ -267,17 +276,36 @@ def _plan_responsibility_grids(plan):
     names = {s["code"]: s["name"] for s in plan["streets"]}
     for street, count in zip(streets, counts.tolist(), strict=True):
         grids = by_street[street]
-        cumulative = np.cumsum([CLASS_WEIGHT[g["area_class"]] for g in grids])
-        part = np.minimum((cumulative - 1e-9) * count // cumulative[-1], count - 1).astype(int)
-        for k in range(count):
+        rows = np.array([g["row"] for g in grids])
+        cols = np.array([g["col"] for g in grids])
+        weight = np.array([CLASS_WEIGHT[g["area_class"]] for g in grids])
+        for k, part in enumerate(_bisect(np.arange(len(grids)), count, rows, cols, weight), start=1):
             number += 1
             code = f"RG{number:02d}"
             plan["responsibility"].append(
-                {"code": code, "name": f"{names[street]}责任网格{k + 1}（演示）", "street": street}
+                {"code": code, "name": f"{names[street]}责任网格{k}（演示）", "street": street}
             )
-            for grid, p in zip(grids, part.tolist(), strict=True):
-                if p == k:
-                    grid["responsibility"] = code
+            for position in part.tolist():
+                grids[position]["responsibility"] = code
+
+
+def _bisect(positions, parts, rows, cols, weight):
+    """Split positions into `parts` groups of about equal weight, cutting across the longer side."""
+    if parts == 1:
+        return [positions]
+    r, c = rows[positions], cols[positions]
+    if np.ptp(c) >= np.ptp(r):
+        order = np.lexsort((r, c))  # west → east
+    else:
+        order = np.lexsort((c, r))  # north → south
+    ordered = positions[order]
+    first = parts // 2
+    cumulative = np.cumsum(weight[ordered])
+    cut = int(np.searchsorted(cumulative, cumulative[-1] * first / parts)) + 1
+    cut = min(max(cut, first), len(ordered) - (parts - first))
+    return _bisect(ordered[:cut], first, rows, cols, weight) + _bisect(
+        ordered[cut:], parts - first, rows, cols, weight
+    )
 
 
 def _write(plan):

@@ -14,8 +14,9 @@ cheap in batches. A point in no grid is outside the district: `locate` returns N
 
 The lattice accelerator is exact, not approximate: a lattice cell answers directly only when the
 cell (widened by a margin far larger than floating-point error) is covered by exactly one grid
-and touches no other grid's bounding box, or touches no bounding box at all (outside). Every other
-point gets the exact polygon test.
+and touches no other grid's bounding box, or touches no bounding box at all (outside). A cell
+touched by one or two bounding boxes tests those polygons only (in code order); a cell touched by
+more asks the STRtree. Every answer is therefore the exact polygon test's.
 
 This module never writes grids; it only reads them.
 """
@@ -38,7 +39,8 @@ from urbangrid.errors import DomainError
 # Lattice cell states below zero (zero and above: the index of the one grid covering the cell).
 _OUTSIDE = -1  # no grid's bounding box touches the cell
 _MANY = -2  # several candidates: ask the STRtree
-# -3 - k: one candidate, grid k, that does not cover the whole cell: test that polygon only.
+# -3 - k (k < n grids): one candidate, grid k, not covering the whole cell: test that polygon only.
+# -3 - n - p: two candidates, pair p (pair_first[p] < pair_second[p]): test them in code order.
 
 _MARGIN = 1e-9  # degrees (~0.1 mm); floating-point error in the cell arithmetic is ~1e-14
 _MAX_CELLS = 6_000_000
@@ -74,17 +76,24 @@ class GridIndex:
 
     def _build_lattice(self):
         n = len(self.polygons)
+        self.pair_first = self.pair_second = np.zeros(0, dtype=np.int64)
         if n == 0:
             self.cells = np.full((1, 1), _OUTSIDE, dtype=np.int32)
             self.x0 = self.y0 = 0.0
             self.dx = self.dy = 1.0
             return
         bounds = shapely.bounds(self.polygons)
-        minx, miny = bounds[:, 0].min(), bounds[:, 1].min()
-        maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
+        usable = ~np.isnan(bounds).any(axis=1)  # empty geometries have no bounds and hold no point
+        if not usable.any():
+            self.cells = np.full((1, 1), _OUTSIDE, dtype=np.int32)
+            self.x0 = self.y0 = 0.0
+            self.dx = self.dy = 1.0
+            return
+        minx, miny = bounds[usable, 0].min(), bounds[usable, 1].min()
+        maxx, maxy = bounds[usable, 2].max(), bounds[usable, 3].max()
         # About six cells across a typical grid, so most cells lie inside one grid.
-        dx = float(np.median(bounds[:, 2] - bounds[:, 0])) / 6 or (maxx - minx) / 64 or 1e-3
-        dy = float(np.median(bounds[:, 3] - bounds[:, 1])) / 6 or (maxy - miny) / 64 or 1e-3
+        dx = float(np.median(bounds[usable, 2] - bounds[usable, 0])) / 6 or (maxx - minx) / 64 or 1e-3
+        dy = float(np.median(bounds[usable, 3] - bounds[usable, 1])) / 6 or (maxy - miny) / 64 or 1e-3
         while ((maxx - minx) / dx + 3) * ((maxy - miny) / dy + 3) > _MAX_CELLS:
             dx, dy = dx * 1.5, dy * 1.5
         # An odd offset so lattice lines rarely fall on grid edges.
@@ -95,18 +104,23 @@ class GridIndex:
 
         # Cells touched by each grid's (widened) bounding box, counted with a 2-D difference array;
         # summing index+1 the same way names the candidate where exactly one box touches a cell.
+        bounds = np.where(usable[:, None], bounds, [minx, miny, minx, miny])  # placeholders, weight 0
         ix0 = np.floor((bounds[:, 0] - 2 * _MARGIN - x0) / dx).astype(np.int64)
         iy0 = np.floor((bounds[:, 1] - 2 * _MARGIN - y0) / dy).astype(np.int64)
         ix1 = np.floor((bounds[:, 2] + 2 * _MARGIN - x0) / dx).astype(np.int64) + 1
         iy1 = np.floor((bounds[:, 3] + 2 * _MARGIN - y0) / dy).astype(np.int64) + 1
         count = np.zeros((ny + 1, nx + 1), dtype=np.int32)
         total = np.zeros((ny + 1, nx + 1), dtype=np.int64)
-        weight = np.arange(1, n + 1, dtype=np.int64)
+        squares = np.zeros((ny + 1, nx + 1), dtype=np.int64)
+        weight = np.where(usable, np.arange(1, n + 1, dtype=np.int64), 0)
+        ones = usable.astype(np.int32)
         for ys, xs, sign in ((iy0, ix0, 1), (iy0, ix1, -1), (iy1, ix0, -1), (iy1, ix1, 1)):
-            np.add.at(count, (ys, xs), sign)
+            np.add.at(count, (ys, xs), sign * ones)
             np.add.at(total, (ys, xs), sign * weight)
+            np.add.at(squares, (ys, xs), sign * weight * weight)
         count = count.cumsum(0).cumsum(1)[:ny, :nx]
         total = total.cumsum(0).cumsum(1)[:ny, :nx]
+        squares = squares.cumsum(0).cumsum(1)[:ny, :nx]
 
         cells = np.full((ny, nx), _MANY, dtype=np.int32)
         cells[count == 0] = _OUTSIDE
@@ -126,6 +140,24 @@ class GridIndex:
             boxes = shapely.box(cell_minx[other], cell_miny[other], cell_maxx[other], cell_maxy[other])
             covered[other] = shapely.covers(self.polygons[candidate[other]], boxes)
         cells[single_y, single_x] = np.where(covered, candidate, -3 - candidate).astype(np.int32)
+
+        # Cells touched by exactly two boxes: the two candidates follow from the sums of k and k²
+        # (a + b = s, a² + b² = q), so those points need two polygon tests and no tree query.
+        pair_y, pair_x = np.nonzero(count == 2)
+        s1 = total[pair_y, pair_x]
+        s2 = squares[pair_y, pair_x]
+        root = np.rint(np.sqrt(np.maximum(2 * s2 - s1 * s1, 0))).astype(np.int64)
+        first, second = (s1 - root) // 2 - 1, (s1 + root) // 2 - 1
+        exact = (
+            ((first + 1) + (second + 1) == s1) & ((first + 1) ** 2 + (second + 1) ** 2 == s2) & (first >= 0)
+        )
+        pair_y, pair_x, first, second = pair_y[exact], pair_x[exact], first[exact], second[exact]
+        if n + len(first) + 3 < 2**31:
+            self.pair_first = first.astype(np.int64)
+            self.pair_second = second.astype(np.int64)
+            cells[pair_y, pair_x] = (-3 - n - np.arange(len(first))).astype(np.int32)
+        else:
+            self.pair_first = self.pair_second = np.zeros(0, dtype=np.int64)
         self.cells = cells
 
     # -- lookups --------------------------------------------------------------------------------
@@ -140,11 +172,16 @@ class GridIndex:
         state = self.cells.item(int(fy), int(fx))
         if state >= 0 or state == _OUTSIDE:
             return state
-        point = shapely.Point(lon, lat)
         if state <= -3:
             candidate = -3 - state
-            return candidate if self.polygons[candidate].intersects(point) else -1
-        found = self.tree.query(point, predicate="intersects")
+            n = len(self.polygons)
+            if candidate < n:
+                return candidate if shapely.intersects_xy(self.polygons[candidate], lon, lat) else -1
+            first, second = self.pair_first[candidate - n], self.pair_second[candidate - n]
+            if shapely.intersects_xy(self.polygons[first], lon, lat):
+                return int(first)  # the smaller code wins on a shared edge
+            return int(second) if shapely.intersects_xy(self.polygons[second], lon, lat) else -1
+        found = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
         return int(found.min()) if len(found) else -1
 
     def indices_of(self, lons, lats) -> np.ndarray:
@@ -163,12 +200,24 @@ class GridIndex:
         direct = state >= 0
         result[where[direct]] = state[direct]
 
-        single = state <= -3
+        n = len(self.polygons)
+        single = (state <= -3) & (state > -3 - n)
         if single.any():
             at = where[single]
             candidate = -3 - state[single]
             hit = shapely.intersects_xy(self.polygons[candidate], lons[at], lats[at])
             result[at[hit]] = candidate[hit]
+
+        pair = state <= -3 - n
+        if pair.any():
+            at = where[pair]
+            p = -3 - n - state[pair]
+            first, second = self.pair_first[p], self.pair_second[p]
+            in_first = shapely.intersects_xy(self.polygons[first], lons[at], lats[at])
+            result[at[in_first]] = first[in_first]  # the smaller code wins on a shared edge
+            rest, second = at[~in_first], second[~in_first]
+            in_second = shapely.intersects_xy(self.polygons[second], lons[rest], lats[rest])
+            result[rest[in_second]] = second[in_second]
 
         many = state == _MANY
         if many.any():
@@ -209,7 +258,7 @@ def _axis_aligned_rectangles(polygons, bounds) -> np.ndarray:
 
 _lock = threading.Lock()
 _index: GridIndex | None = None
-_checked_at = 0.0
+_next_check_at = 0.0  # time.monotonic() after which the GridVersion row is read again
 _force = False
 
 
@@ -238,19 +287,18 @@ def _check_interval() -> float:
 
 def get_index() -> GridIndex:
     """The current index, rebuilt if the grids changed (checked at most every few seconds)."""
-    global _index, _checked_at, _force
+    global _index, _next_check_at, _force
     index = _index
-    now = time.monotonic()
-    if index is not None and not _force and now - _checked_at < _check_interval():
+    if index is not None and not _force and time.monotonic() < _next_check_at:
         return index
     with _lock:
-        if _index is not None and not _force and now - _checked_at < _check_interval():
+        if _index is not None and not _force and time.monotonic() < _next_check_at:
             return _index
         version = _current_version()
         if _index is None or _force or version != _index.version:
             _force = False
             _index = GridIndex(version, _load_rows())
-        _checked_at = time.monotonic()
+        _next_check_at = time.monotonic() + _check_interval()
         return _index
 
 
@@ -268,6 +316,12 @@ def grids_changed() -> None:
         updated = GridVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
         if not updated:
             GridVersion.objects.create(pk=1, version=1)
+    _force = True  # this connection already sees the change
+    transaction.on_commit(_force_rebuild)  # and again once everyone can see it
+
+
+def _force_rebuild():
+    global _force
     _force = True
 
 

@@ -40,18 +40,28 @@ def cell(column: int, row_from_south: int):
     return shapely.box(round(x, 6), round(y, 6), round(x + STEP, 6), round(y + STEP, 6))
 
 
+def block(first_column: int, end_column: int):
+    """Columns first_column..end_column-1, both rows."""
+    return shapely.box(
+        round(WEST + first_column * STEP, 6),
+        SOUTH,
+        round(WEST + end_column * STEP, 6),
+        round(SOUTH + 2 * STEP, 6),
+    )
+
+
 def make_small_geography() -> SmallGeography:
     district = District(code="530114", name="呈贡区")
-    district.set_shape(shapely.box(WEST, SOUTH, WEST + 6 * STEP, SOUTH + 2 * STEP))
+    district.set_shape(block(0, 6))
     district.save()
     street = Street(code="530114001", name="龙城街道", district=district)
-    street.set_shape(shapely.box(WEST, SOUTH, WEST + 6 * STEP, SOUTH + 2 * STEP))
+    street.set_shape(block(0, 6))
     street.save()
     west = Community(code="530114001001", name="西社区", street=street)
-    west.set_shape(shapely.box(WEST, SOUTH, WEST + 2 * STEP, SOUTH + 2 * STEP))
+    west.set_shape(block(0, 2))
     west.save()
     east = Community(code="530114001002", name="东社区", street=street)
-    east.set_shape(shapely.box(WEST + 2 * STEP, SOUTH, WEST + 4 * STEP, SOUTH + 2 * STEP))
+    east.set_shape(block(2, 4))
     east.save()
     rg_west = ResponsibilityGrid.objects.create(code="RG01", name="责任网格01", street=street)
     rg_east = ResponsibilityGrid.objects.create(code="RG02", name="责任网格02", street=street)

@@ -7,8 +7,10 @@ new one starts. A shift that ends without any position is flagged `no_positions`
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from urbangrid.errors import DomainError, NotAllowed
@@ -19,7 +21,20 @@ from .tracks import distance_m, track_between
 
 def _require_supervisor(user) -> None:
     if getattr(user, "role", None) != Role.SUPERVISOR:
-        raise NotAllowed("只有监督员可以上岗、下岗")
+        raise NotAllowed(_("只有监督员可以上岗、下岗"))
+
+
+def tapped_at(at):
+    """The time the phone says 上岗/下岗 was tapped, within reason; the server's time otherwise.
+
+    A phone offline when the supervisor tapped sends the tap later; its clock may be a little off.
+    """
+    now = timezone.now()
+    if at is None or timezone.is_naive(at) or at > now + timedelta(minutes=5):
+        return now
+    if at < now - timedelta(days=settings.PATROL_MAX_UPLOAD_AGE_DAYS):
+        raise DomainError(_("上岗/下岗时间太早，无法补传"))
+    return min(at, now)
 
 
 def current_shift(supervisor) -> Shift | None:
@@ -58,7 +73,7 @@ def end_shift(supervisor, *, now=None) -> Shift:
     with transaction.atomic():
         shift = Shift.objects.select_for_update().filter(supervisor=supervisor, ended_at__isnull=True).first()
         if shift is None:
-            raise DomainError("当前不在岗")
+            raise DomainError(_("当前不在岗"))
         _close(shift, max(now, shift.started_at))
     return shift
 

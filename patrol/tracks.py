@@ -11,11 +11,13 @@ answered with the first result.
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from urbangrid.errors import DomainError
 
@@ -48,7 +50,7 @@ class RawPoint:
     recorded_at: datetime
     lon: float
     lat: float
-    accuracy_m: int | None = None
+    accuracy_m: float | None = None
 
 
 def parse_point(index: int, raw: dict) -> RawPoint:
@@ -63,14 +65,37 @@ def parse_point(index: int, raw: dict) -> RawPoint:
                 raise ValueError("naive time")
         lon, lat = float(raw["lon"]), float(raw["lat"])
         accuracy = raw.get("acc")
-        accuracy = None if accuracy is None else min(int(round(float(accuracy))), 32767)
-    except (KeyError, TypeError, ValueError, OverflowError, OSError):
-        raise DomainError(f"第 {index + 1} 个轨迹点格式不正确") from None
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90) or math.isnan(lon) or math.isnan(lat):
-        raise DomainError(f"第 {index + 1} 个轨迹点坐标超出范围")
-    if accuracy is not None and accuracy < 0:
-        raise DomainError(f"第 {index + 1} 个轨迹点精度为负数")
+        accuracy = None if accuracy is None else float(accuracy)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError, AttributeError):
+        raise DomainError(_("第 %(n)d 个轨迹点格式不正确") % {"n": index + 1}) from None
     return RawPoint(recorded_at, lon, lat, accuracy)
+
+
+def _as_arrays(points: list[dict]):
+    """(t in epoch ms, lon, lat, accuracy with NaN for unknown) as numpy arrays, validated.
+
+    The common case (numeric times) is converted in bulk; anything else goes point by point so
+    that the error names the first bad point.
+    """
+    try:
+        t = np.array([p["t"] for p in points], dtype=np.float64)
+        lon = np.array([p["lon"] for p in points], dtype=np.float64)
+        lat = np.array([p["lat"] for p in points], dtype=np.float64)
+        acc = np.array([p.get("acc") for p in points], dtype=np.float64)
+        if not np.isfinite(t).all():
+            raise ValueError("time not finite")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        parsed = [parse_point(i, raw) for i, raw in enumerate(points)]
+        t = np.array([p.recorded_at.timestamp() * 1000 for p in parsed], dtype=np.float64)
+        lon = np.array([p.lon for p in parsed], dtype=np.float64)
+        lat = np.array([p.lat for p in parsed], dtype=np.float64)
+        acc = np.array([p.accuracy_m for p in parsed], dtype=np.float64)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90))
+    if bad.any():
+        raise DomainError(_("第 %(n)d 个轨迹点坐标超出范围") % {"n": int(np.argmax(bad)) + 1})
+    if (acc < 0).any():
+        raise DomainError(_("第 %(n)d 个轨迹点精度为负数") % {"n": int(np.argmax(acc < 0)) + 1})
+    return np.round(t).astype(np.int64), lon, lat, np.minimum(acc, 32767)
 
 
 def haversine_m(lon1, lat1, lon2, lat2):
@@ -78,6 +103,14 @@ def haversine_m(lon1, lat1, lon2, lat2):
     lon1, lat1, lon2, lat2 = (np.radians(v) for v in (lon1, lat1, lon2, lat2))
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
+
+
+def _ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def _from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def ingest_batch(supervisor, client_batch_id: str, points: list[dict], *, now=None) -> BatchResult:
@@ -88,21 +121,31 @@ def ingest_batch(supervisor, client_batch_id: str, points: list[dict], *, now=No
     """
     client_batch_id = (client_batch_id or "").strip()
     if not client_batch_id or len(client_batch_id) > 64:
-        raise DomainError("轨迹批次缺少客户端编号")
+        raise DomainError(_("轨迹批次缺少客户端编号"))
     if not points:
-        raise DomainError("轨迹批次没有轨迹点")
+        raise DomainError(_("轨迹批次没有轨迹点"))
     if len(points) > MAX_POINTS_PER_BATCH:
-        raise DomainError(f"一个轨迹批次最多 {MAX_POINTS_PER_BATCH} 个点")
-    parsed = [parse_point(i, raw) for i, raw in enumerate(points)]
+        raise DomainError(_("一个轨迹批次最多 %(n)d 个点") % {"n": MAX_POINTS_PER_BATCH})
+    arrays = _as_arrays(points)
     now = now or timezone.now()
+    try:
+        return _ingest(supervisor, client_batch_id, arrays, now, use_copy=True)
+    except _Overlap:
+        # Another upload of the same supervisor stored some of these times meanwhile: redo the
+        # whole upload, now skipping the times already stored.
+        return _ingest(supervisor, client_batch_id, arrays, now, use_copy=False)
 
+
+class _Overlap(Exception):
+    pass
+
+
+def _ingest(supervisor, client_batch_id, arrays, now, *, use_copy) -> BatchResult:
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                batch = TrackBatch.objects.create(
-                    supervisor=supervisor, client_batch_id=client_batch_id, received=len(parsed)
-                )
-        except IntegrityError:
+        result = BatchResult(client_batch_id, len(arrays[0]), 0, 0, 0)
+        t, lon, lat, acc, flags = _validated(supervisor, *arrays, now, result)
+        result.stored = len(t)
+        if not _claim_batch(supervisor, result, t):
             first = TrackBatch.objects.get(supervisor=supervisor, client_batch_id=client_batch_id)
             return BatchResult(
                 client_batch_id,
@@ -112,68 +155,104 @@ def ingest_batch(supervisor, client_batch_id: str, points: list[dict], *, now=No
                 first.speed_flagged,
                 replayed=True,
             )
-        result = BatchResult(client_batch_id, len(parsed), 0, 0, 0)
-        rows = _validated_rows(supervisor, parsed, now, result)
-        if rows:
-            _store(rows)
-        result.stored = len(rows)
-        batch.stored, batch.duplicates, batch.speed_flagged = (
-            result.stored,
-            result.duplicates,
-            result.speed_flagged,
-        )
-        if rows:
-            batch.first_at, batch.last_at = rows[0][1], rows[-1][1]
-        batch.save(update_fields=["stored", "duplicates", "speed_flagged", "first_at", "last_at"])
+        if len(t):
+            _store(supervisor.pk, t, lon, lat, acc, flags, use_copy=use_copy)
     return result
 
 
-def _validated_rows(supervisor, parsed: list[RawPoint], now, result: BatchResult) -> list[tuple]:
-    future_limit = now + timedelta(minutes=_setting("PATROL_CLOCK_TOLERANCE_MINUTES", 5))
-    past_limit = now - timedelta(days=_setting("PATROL_MAX_UPLOAD_AGE_DAYS", 30))
-    max_speed = _setting("PATROL_MAX_SPEED_KMH", 120) / 3.6
-    poor_accuracy = _setting("PATROL_POOR_ACCURACY_M", 100)
+def _claim_batch(supervisor, result: BatchResult, t) -> bool:
+    """Record the upload under its client id; False when that id was recorded before.
 
-    kept: list[tuple[int, RawPoint]] = []
-    for index, point in enumerate(parsed):
-        if point.recorded_at > future_limit:
-            result.rejected.append({"index": index, "reason": "时间晚于服务器当前时间（手机时钟不准？）"})
-        elif point.recorded_at < past_limit:
-            result.rejected.append({"index": index, "reason": "时间早于可补传的期限"})
-        else:
-            kept.append((index, point))
-    if not kept:
-        return []
+    One INSERT ... ON CONFLICT DO NOTHING: a concurrent upload with the same id waits for the
+    first one's transaction and then finds the id taken.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    first_at = adapt(_from_ms(int(t[0]))) if len(t) else None
+    last_at = adapt(_from_ms(int(t[-1]))) if len(t) else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TrackBatch._meta.db_table} (supervisor_id, client_batch_id, received_at, received,"
+            " stored, duplicates, speed_flagged, first_at, last_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (supervisor_id, client_batch_id) DO NOTHING RETURNING id",
+            [
+                supervisor.pk,
+                result.client_batch_id,
+                adapt(timezone.now()),
+                result.received,
+                result.stored,
+                result.duplicates,
+                result.speed_flagged,
+                first_at,
+                last_at,
+            ],
+        )
+        return cursor.fetchone() is not None
+
+
+def _validated(supervisor, t, lon, lat, acc, now, result: BatchResult):
+    """The points to store, sorted by time, with their flags; counts what is left out and why."""
+    future_limit = _ms(now + timedelta(minutes=_setting("PATROL_CLOCK_TOLERANCE_MINUTES", 5)))
+    past_limit = _ms(now - timedelta(days=_setting("PATROL_MAX_UPLOAD_AGE_DAYS", 30)))
+    for index in np.flatnonzero(t > future_limit):
+        result.rejected.append({"index": int(index), "reason": _("时间晚于服务器当前时间（手机时钟不准？）")})
+    for index in np.flatnonzero(t < past_limit):
+        result.rejected.append({"index": int(index), "reason": _("时间早于可补传的期限")})
+    result.rejected.sort(key=lambda item: item["index"])
+    keep = (t <= future_limit) & (t >= past_limit)
     # Phones may send points out of order (several recorders, clock corrections): sort, never refuse.
-    kept.sort(key=lambda item: item[1].recorded_at)
-    first_at, last_at = kept[0][1].recorded_at, kept[-1][1].recorded_at
-    existing = set(
-        TrackPoint.objects.filter(
-            supervisor=supervisor, recorded_at__gte=first_at, recorded_at__lte=last_at
+    order = np.flatnonzero(keep)
+    order = order[np.argsort(t[order], kind="stable")]
+    t, lon, lat, acc = t[order], lon[order], lat[order], acc[order]
+    if len(t):
+        fresh = np.ones(len(t), dtype=bool)
+        fresh[1:] = t[1:] != t[:-1]  # the same time twice in one upload: the first one counts
+        existing = TrackPoint.objects.filter(
+            supervisor=supervisor, recorded_at__gte=_from_ms(int(t[0])), recorded_at__lte=_from_ms(int(t[-1]))
         ).values_list("recorded_at", flat=True)
-    )
-    previous = _last_good_point_before(supervisor, first_at)
-    rows = []
-    last_time = None
-    for _index, point in kept:
-        if point.recorded_at == last_time or point.recorded_at in existing:
-            result.duplicates += 1
-            continue
-        last_time = point.recorded_at
-        flags = 0
-        if point.accuracy_m is not None and point.accuracy_m > poor_accuracy:
-            flags |= TrackPoint.POOR_ACCURACY
-        if previous is not None:
-            seconds = (point.recorded_at - previous[0]).total_seconds()
-            metres = float(haversine_m(previous[1], previous[2], point.lon, point.lat))
-            # Short hops are GPS jitter, not travel: only a real distance can be "impossible".
-            if metres > 200 and metres / seconds > max_speed:
-                flags |= TrackPoint.IMPOSSIBLE_SPEED
-                result.speed_flagged += 1
-        if not flags & TrackPoint.IMPOSSIBLE_SPEED:
-            previous = (point.recorded_at, point.lon, point.lat)
-        rows.append((supervisor.pk, point.recorded_at, point.lon, point.lat, point.accuracy_m, flags))
-    return rows
+        if existing:
+            fresh &= ~np.isin(t, np.array([_ms(moment) for moment in existing], dtype=np.int64))
+        result.duplicates = int((~fresh).sum())
+        t, lon, lat, acc = t[fresh], lon[fresh], lat[fresh], acc[fresh]
+    flags = np.where(acc > _setting("PATROL_POOR_ACCURACY_M", 100), TrackPoint.POOR_ACCURACY, 0)
+    if len(t):
+        flags |= _speed_flags(supervisor, t, lon, lat)
+        result.speed_flagged = int((flags & TrackPoint.IMPOSSIBLE_SPEED).astype(bool).sum())
+    return t, lon, lat, acc, flags
+
+
+def _speed_flags(supervisor, t, lon, lat):
+    """IMPOSSIBLE_SPEED for each point faster than the limit from the last good point before it."""
+    max_speed = _setting("PATROL_MAX_SPEED_KMH", 120) / 3.6
+    previous = _last_good_point_before(supervisor, _from_ms(int(t[0])))
+    pt = np.concatenate([[previous[0]], t]) if previous else t
+    plon = np.concatenate([[previous[1]], lon]) if previous else lon
+    plat = np.concatenate([[previous[2]], lat]) if previous else lat
+    flags = np.zeros(len(t), dtype=np.int64)
+
+    def too_fast(metres, seconds):
+        # Short hops are GPS jitter, not travel: only a real distance can be "impossible".
+        return (metres > 200) & (metres > max_speed * seconds)
+
+    metres = haversine_m(plon[:-1], plat[:-1], plon[1:], plat[1:])
+    if not too_fast(metres, (pt[1:] - pt[:-1]) / 1000).any():
+        return flags  # the usual case: a plain walk, decided in bulk
+    # A jump: compare each point with the last good one, in order.
+    times, lons, lats = pt.tolist(), plon.tolist(), plat.tolist()
+    good = (times[0], lons[0], lats[0])
+    offset = 1 if previous else 0
+    for i in range(1, len(times)):
+        metres = _haversine_scalar(good[1], good[2], lons[i], lats[i])
+        if too_fast(metres, (times[i] - good[0]) / 1000):
+            flags[i - offset] = TrackPoint.IMPOSSIBLE_SPEED
+        else:
+            good = (times[i], lons[i], lats[i])
+    return flags
+
+
+def _haversine_scalar(lon1, lat1, lon2, lat2) -> float:
+    lon1, lat1, lon2, lat2 = map(math.radians, (lon1, lat1, lon2, lat2))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def _last_good_point_before(supervisor, moment):
@@ -184,30 +263,47 @@ def _last_good_point_before(supervisor, moment):
     )
     for recorded_at, lon, lat, flags in recent:
         if not flags & TrackPoint.IMPOSSIBLE_SPEED:
-            return recorded_at, lon, lat
+            return _ms(recorded_at), lon, lat
     return None
 
 
 COLUMNS = "supervisor_id, recorded_at, lon, lat, accuracy_m, flags"
 
 
-def _store(rows: list[tuple]) -> None:
-    """Bulk write: COPY on PostgreSQL, one executemany elsewhere."""
+def _store(supervisor_id: int, t, lon, lat, acc, flags, *, use_copy: bool) -> None:
+    """Bulk write: COPY on PostgreSQL (text built in bulk), one executemany elsewhere."""
     table = TrackPoint._meta.db_table
-    if connection.vendor == "postgresql":
+    accuracy = [None if a != a else int(round(a)) for a in acc.tolist()]
+    if connection.vendor == "postgresql" and use_copy:
+        times = np.datetime_as_string(t.astype("datetime64[ms]"), unit="ms")
+        null = "\\N"
+        accuracy_text = [null if a is None else a for a in accuracy]
+        text = "".join(
+            f"{supervisor_id}\t{moment}+00\t{x!r}\t{y!r}\t{a}\t{f}\n"
+            for moment, x, y, a, f in zip(
+                times.tolist(), lon.tolist(), lat.tolist(), accuracy_text, flags.tolist(), strict=True
+            )
+        )
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with connection.cursor() as cursor, connection.wrap_database_errors:
                 with cursor.cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            return
+                    copy.write(text)
         except IntegrityError:
-            pass  # another upload of the same supervisor wrote some of these times meanwhile
+            raise _Overlap from None
+        return
+    if connection.vendor == "postgresql":
         sql = f"INSERT INTO {table} ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
-    else:
+    elif connection.vendor == "sqlite":
         sql = f"INSERT OR IGNORE INTO {table} ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)"
-        if connection.vendor != "sqlite":
-            sql = f"INSERT INTO {table} ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)"
+    else:
+        sql = f"INSERT INTO {table} ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)"
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        (supervisor_id, adapt(_from_ms(ms)), x, y, a, f)
+        for ms, x, y, a, f in zip(
+            t.tolist(), lon.tolist(), lat.tolist(), accuracy, flags.tolist(), strict=True
+        )
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -219,18 +315,34 @@ def day_bounds(day, tz=None):
     return start, start + timedelta(days=1)
 
 
-def track_between(supervisor, start, end, *, good_only=False) -> list[TrackPoint]:
+class Fix(NamedTuple):
+    """One stored position, as replay and figures read it (lighter than a model instance)."""
+
+    recorded_at: datetime
+    lon: float
+    lat: float
+    accuracy_m: int | None
+    flags: int
+
+    @property
+    def is_good(self) -> bool:
+        return not self.flags & TrackPoint.IMPOSSIBLE_SPEED
+
+
+def track_between(supervisor, start, end, *, good_only=False) -> list[Fix]:
     """The points of one supervisor in [start, end), in time order: one index range scan."""
-    points = TrackPoint.objects.filter(supervisor=supervisor, recorded_at__gte=start, recorded_at__lt=end)
-    points = points.order_by("recorded_at").only("recorded_at", "lon", "lat", "accuracy_m", "flags")
-    if good_only:
-        return [p for p in points if not p.flags & TrackPoint.IMPOSSIBLE_SPEED]
-    return list(points)
+    rows = (
+        TrackPoint.objects.filter(supervisor=supervisor, recorded_at__gte=start, recorded_at__lt=end)
+        .order_by("recorded_at")
+        .values_list("recorded_at", "lon", "lat", "accuracy_m", "flags")
+    )
+    fixes = [Fix(*row) for row in rows]
+    return [f for f in fixes if f.is_good] if good_only else fixes
 
 
 def distance_m(points) -> float:
     """Length of a track along its good points, in metres."""
-    good = [p for p in points if not p.flags & TrackPoint.IMPOSSIBLE_SPEED]
+    good = [p for p in points if p.is_good]
     if len(good) < 2:
         return 0.0
     lons = np.fromiter((p.lon for p in good), float, len(good))

@@ -137,7 +137,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
 
-# --- patrol (branch mobile) ---
+# --- geo (branch geo) ---
+# How often (seconds) each process checks whether the unit grids changed and its point index
+# must be rebuilt; never a database query per lookup.
+GEO_INDEX_CHECK_SECONDS = envint("GEO_INDEX_CHECK_SECONDS", "5")
+# --- end geo ---
+
+# --- patrol and mobile (branch mobile) ---
 # Seconds between two recorded positions while a supervisor is on duty (上岗).
 PATROL_TRACK_INTERVAL_SECONDS = envint("PATROL_TRACK_INTERVAL_SECONDS", "15")
 # Faster than this from the previous good point is flagged as an impossible position.
@@ -146,4 +152,27 @@ PATROL_MAX_SPEED_KMH = envint("PATROL_MAX_SPEED_KMH", "120")
 PATROL_POOR_ACCURACY_M = envint("PATROL_POOR_ACCURACY_M", "100")
 # Phones may upload a track up to this many days late (offline); older points are refused.
 PATROL_MAX_UPLOAD_AGE_DAYS = envint("PATROL_MAX_UPLOAD_AGE_DAYS", "30")
-# --- end patrol ---
+# The phone app asks for new 核实/核查 tasks this often (seconds).
+MOBILE_TASK_POLL_SECONDS = envint("MOBILE_TASK_POLL_SECONDS", "30")
+# --- end patrol and mobile ---
+
+# --- cases ---
+# Duplicate detection at intake: same sub-type, open, within this distance and this many days.
+URBANGRID_DUPLICATE_METRES = envint("URBANGRID_DUPLICATE_METRES", "50")
+URBANGRID_DUPLICATE_DAYS = envint("URBANGRID_DUPLICATE_DAYS", "7")
+# Largest photo or document accepted (bytes); photos are re-encoded without metadata anyway.
+URBANGRID_MAX_UPLOAD_BYTES = envint("URBANGRID_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+# Reminders: a case is "due soon" this many minutes before its step's deadline; escalated to the
+# leaders (督办) this many minutes after it.
+URBANGRID_DUE_SOON_MINUTES = envint("URBANGRID_DUE_SOON_MINUTES", "60")
+URBANGRID_ESCALATE_AFTER_MINUTES = envint("URBANGRID_ESCALATE_AFTER_MINUTES", "240")
+# Periodic tasks: Celery beat in production, `manage.py runtasks --loop` on the embedded default.
+CELERY_BEAT_SCHEDULE = {
+    "scan-deadlines": {"task": "cases.scan_deadlines", "schedule": 60.0},
+}
+# --- end cases ---
+
+# --- evaluation (branch evaluation) ---
+# The attendance roll-up of yesterday (idempotent; late track uploads are picked up on the next run).
+CELERY_BEAT_SCHEDULE["evaluation-rollup-attendance"] = {"task": "evaluation.rollup_attendance", "schedule": 6 * 3600.0}
+# --- end evaluation ---

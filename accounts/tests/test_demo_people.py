@@ -57,3 +57,14 @@ def test_the_login_page_signs_in_a_demo_user(client, town):
     response = client.post("/accounts/login/", {"username": "intake1", "password": "demo1234"})
     assert response.status_code == 302
     assert client.get("/api/accounts/me").json()["role"] == "intake"
+
+
+def test_a_reload_keeps_edits_made_since(town):
+    load_people(io.StringIO(), {})
+    User.objects.filter(username="intake1").update(full_name="李明")
+    Department.objects.filter(code="cgj").update(phone="0871-12345678")
+    town.rg_west.supervisors.set([User.objects.get(username="supervisor05")])
+    load_people(io.StringIO(), {})
+    assert User.objects.get(username="intake1").full_name == "李明"
+    assert Department.objects.get(code="cgj").phone == "0871-12345678"
+    assert list(town.rg_west.supervisors.values_list("username", flat=True)) == ["supervisor05"]

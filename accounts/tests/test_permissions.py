@@ -67,3 +67,12 @@ def test_an_inactive_user_passes_no_role_check(people):
 def test_require_role_names_the_roles_it_wanted(people):
     with pytest.raises(NotAllowed, match="此操作仅限值班长、派遣员"):
         require_role(people.alice, Role.SHIFT_LEADER, Role.DISPATCHER)
+
+
+def test_the_admin_user_page_shows_the_supervisors_responsibility_grids(client, town, people):
+    people.adam.is_staff = people.adam.is_superuser = True
+    people.adam.save()
+    client.force_login(people.adam)
+    response = client.get(f"/admin/accounts/user/{people.alice.pk}/change/")
+    assert response.status_code == 200
+    assert f'value="{town.rg_west.pk}"' in response.content.decode()

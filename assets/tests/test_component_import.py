@@ -105,3 +105,46 @@ def test_the_command_fails_on_a_bad_file(town, categories, tmp_path):
         call_command("import_components", str(path), "--commit", stderr=err)
     assert "不在本区网格范围内" in err.getvalue()
     assert Component.objects.count() == 0
+
+
+def test_the_command_reads_a_gbk_file_saved_by_excel(town, categories, tmp_path):
+    path = tmp_path / "components.csv"
+    path.write_bytes((HEADER + f"53011401002000001,西门井盖,破损,,,{WEST_001}\n").encode("gbk"))
+    call_command("import_components", str(path), "--commit", stdout=io.StringIO())
+    assert list(Component.objects.values_list("name", "state")) == [("西门井盖", "damaged")]
+
+
+def test_an_exported_inventory_imports_back_unchanged(town, categories, tmp_path):
+    text = (
+        HEADER
+        + f"53011401002000001,,完好,呈贡区水务局,2024-05-01,{WEST_001}\n"
+        + f"53011401037000001,路灯（彩云路）,丢失,呈贡区路灯管理所,,{EAST_002}\n"
+        + f'5301140102000009,"老井盖, 北侧",,,,{WEST_001}\n'
+    )
+    assert import_components(text, commit=True).ok
+    fields = [
+        "identifier",
+        "name",
+        "category_id",
+        "state",
+        "competent_department",
+        "first_recorded",
+        "unit_grid_id",
+        "lon",
+        "lat",
+    ]
+    before = list(Component.objects.order_by("identifier").values_list(*fields))
+    path = tmp_path / "inventory.csv"
+    call_command("export_components", "-o", str(path), stdout=io.StringIO())
+    Component.objects.all().delete()
+    call_command("import_components", str(path), "--commit", stdout=io.StringIO())
+    assert list(Component.objects.order_by("identifier").values_list(*fields)) == before
+
+
+def test_the_export_can_be_limited_to_one_street(town, categories):
+    assert import_components(HEADER + f"53011401002000001,,,,,{WEST_001}\n", commit=True).ok
+    out = io.StringIO()
+    call_command("export_components", "--street", "530114002", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "identifier,name,category_code,state,competent_department,owner,maintainer,first_recorded,changed,data_source,note,lon,lat"
+    ]

@@ -57,3 +57,16 @@ def test_changing_to_the_current_state_is_a_conflict_and_writes_nothing(cover, p
 def test_the_system_itself_may_change_a_state(cover):
     change = change_state(cover, "damaged", None, "案件结案规则")
     assert (change.changed_by, change.to_state) == (None, "damaged")
+
+
+def test_the_admin_action_changes_state_through_change_state(client, cover, people):
+    people.adam.is_staff = people.adam.is_superuser = True
+    people.adam.save()
+    client.force_login(people.adam)
+    response = client.post(
+        "/admin/assets/component/", {"action": "mark_lost", "_selected_action": [cover.pk]}
+    )
+    assert response.status_code == 302
+    assert list(cover.state_changes.values_list("to_state", "changed_by__username", "reason")) == [
+        ("lost", "adam", "管理后台批量修改")
+    ]

@@ -11,12 +11,18 @@ def test_search_needs_a_signed_in_user(client, catalogue):
     assert response.json() == {"detail": "authentication required"}
 
 
-def test_wsjg_finds_the_sewer_cover_in_both_schemes(client, catalogue, carol):
+def test_wsjg_finds_the_sewer_cover_in_both_schemes_the_current_one_first(client, catalogue, carol):
     client.force_login(carol)
     assert names(client.get("/api/catalog/categories?q=wsjg&kind=component")) == [
-        ("0102", "污水井盖"),
         ("01002", "污水井盖"),
+        ("0102", "污水井盖"),
     ]
+
+
+def test_initials_that_start_the_name_rank_before_those_inside_it(client, catalogue, carol):
+    client.force_login(carol)
+    found = names(client.get("/api/catalog/categories?q=jg&kind=component&scheme=GB/T 47678.5-2026"))
+    assert found[:3] == [("01039", "景观灯"), ("01001", "供水井盖"), ("01002", "污水井盖")]
 
 
 def test_jg_finds_every_gb_cover(client, catalogue, carol):
@@ -30,8 +36,8 @@ def test_jg_finds_every_gb_cover(client, catalogue, carol):
 def test_a_chinese_name_fragment_and_a_code_prefix_both_search(client, catalogue, carol):
     client.force_login(carol)
     assert names(client.get("/api/catalog/categories?q=行道树")) == [
-        ("0402", "行道树"),
         ("04002", "行道树"),
+        ("0402", "行道树"),
         ("04002", "行道树异常"),
     ]
     assert [
@@ -80,3 +86,15 @@ def test_a_missing_category_is_a_404_json(client, catalogue, carol):
     response = client.get("/api/catalog/categories/999999")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_major_classes_of_the_current_scheme_with_their_sizes(client, catalogue, carol):
+    client.force_login(carol)
+    body = client.get("/api/catalog/majors?kind=component").json()
+    assert [(m["major_code"], m["major_name"], m["count"]) for m in body] == [
+        ("01", "市政公用设施", 76),
+        ("02", "交通设施", 44),
+        ("03", "市容环卫设施", 16),
+        ("04", "园林绿化设施", 14),
+        ("05", "其他管理部件", 3),
+    ]

@@ -205,3 +205,25 @@ def test_the_admin_export_action_downloads_xlsx(configured, client, adam):
     )
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="category-settings.xlsx"'
+
+
+def test_a_csv_saved_by_excel_in_gbk_with_codes_stripped_of_zeros_is_read(configured):
+    text = "scheme,kind,minor_code,urgency,limit_handle_B\nGB/T 47678.5-2026,component,1013,紧急,2工作日\n"
+    import_settings("from-excel.csv", text.encode("gbk"))
+    hydrant = fire_hydrant()
+    assert hydrant.urgency == "urgent"
+    assert list(hydrant.time_limits.values_list("area_class", "amount", "unit")) == [
+        ("B", Decimal("2.00"), "working_days")
+    ]
+
+
+def test_problems_name_the_line_in_the_file_even_after_blank_lines(configured):
+    text = "scheme,kind,minor_code,urgency\n\nGB/T 47678.5-2026,component,01002,soon\n"
+    with pytest.raises(DomainError) as error:
+        import_settings("s.csv", text.encode())
+    assert error.value.details[0].startswith("第 3 行：")
+
+
+def test_a_repeated_column_is_refused(configured):
+    with pytest.raises(DomainError, match="文件的列重复：urgency"):
+        import_settings("s.csv", b"scheme,kind,minor_code,urgency,urgency\n")

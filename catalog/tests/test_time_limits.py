@@ -68,3 +68,11 @@ def test_a_step_with_nothing_configured_has_no_limit(cover, limits):
 
 def test_a_blank_area_class_only_matches_limits_for_every_class(tree, limits):
     assert describe(time_limit_for(tree, "handle", "")) == (Decimal("5.00"), "working_days")
+
+
+def test_admin_labels_are_in_chinese():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(Category._meta.verbose_name) == "分类"
+        assert str(TimeLimit._meta.get_field("area_class").verbose_name) == "区域类别"

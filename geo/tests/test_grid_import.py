@@ -5,9 +5,9 @@ import shapely
 from django.core.management import CommandError, call_command
 
 from geo.importing import import_areas
-from geo.models import Community, UnitGrid
+from geo.models import Community, Street, UnitGrid
 from geo.spatial import locate
-from geo.testing import cell
+from geo.testing import block, cell
 
 # A third community east of the town: two cells, columns 4 and 5 of the top row.
 NEW_COMMUNITY = "530114001003"
@@ -252,3 +252,35 @@ def test_exported_geography_imports_back_cleanly(town, tmp_path):
     result = import_areas(data, commit=False)
     assert result.problems == []
     assert result.updated == {"district": 1, "street": 1, "community": 2, "grid": 8}
+
+
+def test_grids_of_a_community_with_a_bad_polygon_are_not_called_orphans(town):
+    data = new_community_file()
+    data["features"][0]["geometry"] = {"type": "Point", "coordinates": [102.855, 24.881]}
+    result = import_areas(data, commit=True)
+    assert messages(result) == ["features[0] 530114001003: 几何图形应为Polygon或MultiPolygon，实际为Point"]
+    assert_nothing_written(town)
+
+
+def test_streets_and_communities_can_be_imported_on_their_own(town):
+    data = collection(
+        feature("530114", block(0, 8), name="呈贡区"),  # the district grows east by two columns
+        feature("530114002", block(6, 8), name="乌龙街道", demo_boundary=True),
+        feature("530114002001", cell(6, 0), name="乌龙社区"),
+    )
+    result = import_areas(data, commit=True)
+    assert messages(result) == []
+    assert (result.created, result.updated) == (
+        {"district": 0, "street": 1, "community": 1},
+        {"district": 1, "street": 0, "community": 0},
+    )
+    street = Street.objects.get(code="530114002")
+    assert (street.name, street.demo_boundary, street.district_id) == ("乌龙街道", True, town.district.id)
+    assert Community.objects.get(code="530114002001").street_id == street.id
+
+
+def test_a_street_outside_its_district_is_reported(town):
+    data = collection(feature("530114002", cell(7, 0), name="远处街道"))
+    result = import_areas(data, commit=True, level="street")
+    assert messages(result) == ["features[0] 530114002: 超出所属区县530114的边界约11166.7平方米"]
+    assert_nothing_written(town)

@@ -19,3 +19,20 @@ def bob(db):
 def carol(db):
     """carol, a dispatcher in the command centre."""
     return User.objects.create_user("carol", password="pw-carol-1", role=Role.DISPATCHER)
+
+
+@pytest.fixture(autouse=True)
+def fresh_grid_index():
+    from geo import spatial
+
+    spatial.reset_index()
+    yield
+    spatial.reset_index()
+
+
+@pytest.fixture
+def town(db):
+    """geo.testing's small geography: RG01 (4 west grids), RG02 (4 east grids)."""
+    from geo.testing import make_small_geography
+
+    return make_small_geography()

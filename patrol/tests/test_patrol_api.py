@@ -72,3 +72,17 @@ def test_anonymous_uploads_are_refused(client):
         "/api/patrol/tracks", {"client_batch_id": "b", "points": []}, content_type="application/json"
     )
     assert response.status_code == 401
+
+
+def test_a_shift_tapped_offline_starts_when_the_phone_says(client, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(alice)
+    tapped = (timezone.now() - timedelta(minutes=40)).replace(microsecond=0)
+    body = {"client_id": "s-1", "at": tapped.isoformat()}
+    state = client.post("/api/patrol/shift/start", body, content_type="application/json").json()
+    from datetime import datetime
+
+    assert datetime.fromisoformat(state["shift"]["started_at"]) == tapped

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assets.importing import import_components
+from assets.importing import decode_csv, import_components
+from urbangrid.errors import DomainError
 
 SHOWN_PROBLEMS = 200
 
@@ -24,7 +25,11 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"no such file: {path}")
         started = time.perf_counter()
-        result = import_components(path.read_text(encoding="utf-8-sig"), commit=options["commit"])
+        try:
+            text = decode_csv(path.read_bytes())
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        result = import_components(text, commit=options["commit"])
         elapsed = time.perf_counter() - started
         if not result.ok:
             for problem in result.problems[:SHOWN_PROBLEMS]:

@@ -44,6 +44,7 @@ class Command(BaseCommand):
             if level in result.created
         )
         if result.written:
-            self.stdout.write(self.style.SUCCESS(f"已导入：{summary}"))
+            same = sum(result.unchanged.values())
+            self.stdout.write(self.style.SUCCESS(f"已导入：{summary}（{same}个未变化）"))
         else:
             self.stdout.write(f"检查通过，将会：{summary}。未写入任何数据（加 --commit 写入）")
