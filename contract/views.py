@@ -4,11 +4,9 @@ Thin views: parse the form, call contract/assessment.py, render. Domain errors b
 """
 
 import datetime
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -160,5 +158,5 @@ def target_dashboard(request):
     return render(
         request,
         "contract/targets.html",
-        {"data": data, "month": month_text, "chart_json": json.dumps(data["targets"], cls=DjangoJSONEncoder)},
+        {"data": data, "month": month_text},
     )
