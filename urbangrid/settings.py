@@ -171,3 +171,11 @@ PATROL_MAX_UPLOAD_AGE_DAYS = envint("PATROL_MAX_UPLOAD_AGE_DAYS", "30")
 # The phone app asks for new 核实/核查 tasks this often (seconds).
 MOBILE_TASK_POLL_SECONDS = envint("MOBILE_TASK_POLL_SECONDS", "30")
 # --- end patrol and mobile ---
+
+# --- evaluation ---
+# The attendance roll-up of yesterday (idempotent; late track uploads are picked up on the next run).
+CELERY_BEAT_SCHEDULE["evaluation-rollup-attendance"] = {
+    "task": "evaluation.rollup_attendance",
+    "schedule": 6 * 3600.0,
+}
+# --- end evaluation ---
