@@ -16,4 +16,6 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-api_auth = [SessionAuth(), TokenAuth()]
+# The bearer token first: ninja's session auth refuses a POST without a CSRF cookie before
+# any other method is tried, which would lock out every system that uses a token.
+api_auth = [TokenAuth(), SessionAuth()]

@@ -96,7 +96,12 @@ def _now(at: datetime | None) -> datetime:
 def _locked(case: Case) -> Case:
     """The case row, locked for this transaction; the caller's copy may be stale."""
     try:
-        return Case.objects.select_for_update().get(pk=case.pk)
+        # The category and department come along: nearly every transition reads them.
+        return (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("category", "department")
+            .get(pk=case.pk)
+        )
     except Case.DoesNotExist:
         raise NotFound(_("案件不存在。")) from None
 
@@ -193,12 +198,15 @@ def _attach(photos, *, case: Case, event: CaseEvent, purpose: str, actor) -> lis
 
 def _next_number(district_code: str, year: int) -> str:
     """Case numbers read 530114-2026-0000123: district, year, a serial without gaps or races."""
-    try:
-        with transaction.atomic():
-            CaseNumberSequence.objects.get_or_create(district_code=district_code, year=year)
-    except IntegrityError:
-        pass  # created by a concurrent transaction: lock it below
-    sequence = CaseNumberSequence.objects.select_for_update().get(district_code=district_code, year=year)
+    sequences = CaseNumberSequence.objects.select_for_update()
+    sequence = sequences.filter(district_code=district_code, year=year).first()
+    if sequence is None:  # the first case of the year: create the row, racing writers allowed
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(district_code=district_code, year=year)
+        except IntegrityError:
+            pass  # created by a concurrent transaction
+        sequence = sequences.get(district_code=district_code, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{district_code}-{year}-{sequence.last:07d}"

@@ -15,6 +15,8 @@ STEPS = [
     ("people", "accounts.demo", "load_people"),
     ("components", "assets.demo", "load_components"),
     ("cases", "cases.demo", "load_cases"),
+    ("contracts", "contract.demo", "load_contracts"),
+    ("satisfaction", "evaluation.demo", "load_satisfaction"),
 ]
 
 
