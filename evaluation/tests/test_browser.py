@@ -19,21 +19,12 @@ from .history import at
 from .test_indicators import story  # noqa: F401 - the March 2024 history
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots" / "evaluation"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def leader_browser(live_server):
-    from playwright.sync_api import sync_playwright
-
+def leader_browser(live_server, chromium):
     lena = User.objects.create_user("lena", password="pw-lena-123", role=Role.LEADER, full_name="杨杰")
     client = Client()
     client.force_login(lena)
@@ -42,15 +33,13 @@ def leader_browser(live_server):
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
         "url": live_server.url,
     }
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        context.add_cookies([cookie])
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield lena, page, errors
-        browser.close()
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.add_cookies([cookie])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield lena, page, errors
+    context.close()
 
 
 @pytest.fixture

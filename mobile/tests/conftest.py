@@ -9,13 +9,6 @@ from django.conf import settings
 from accounts.models import Role, User
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots" / "mobile"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # In alice's grid 530114001001001 (north-west cell of geo.testing's small town).
 ALICE_POSITION = {"longitude": 102.8504, "latitude": 24.8815, "accuracy": 8}
 
@@ -51,16 +44,6 @@ def bob(db, town):
     user = User.objects.create_user("bob", password="pw-bob-1", role=Role.SUPERVISOR, full_name="王博")
     town.rg_east.supervisors.add(user)
     return user
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def session_cookie_for(user, live_server_url):
