@@ -26,3 +26,29 @@ def chromium():
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# Rows that data migrations install and the code relies on being there. A transactional test
+# (django_db(transaction=True)) ends by flushing every table, taking these rows with it; they are
+# put back after each such test so that later tests see the database as migrations left it.
+DATA_MIGRATIONS = [
+    "contract.migrations.0002_performance_targets",
+    "evaluation.migrations.0002_default_rules",
+]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield  # every fixture of the test is torn down by now, the database flush included
+    marker = item.get_closest_marker("django_db")
+    # nextitem None: the last test, whose teardown also dropped the test database.
+    if nextitem is not None and marker and marker.kwargs.get("transaction"):
+        import importlib
+
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for module in DATA_MIGRATIONS:
+                importlib.import_module(module).install(apps, None)
+    return result

@@ -25,14 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def leader_browser(live_server, chromium):
-    # An earlier transactional test may have truncated the tables, taking the performance targets
-    # and default rules that data migrations install: put them back (both idempotent).
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("contract.migrations.0002_performance_targets").install(apps, None)
-    importlib.import_module("evaluation.migrations.0002_default_rules").install(apps, None)
     lena = User.objects.create_user("lena", password="pw-lena-123", role=Role.LEADER, full_name="杨杰")
     client = Client()
     client.force_login(lena)
