@@ -7,25 +7,16 @@ shift leader (值班长) and leo the leader (领导). Two sub-types: a sewer cov
 city management) and exposed garbage (water company, to tell the departments apart).
 """
 
-import io
-from dataclasses import dataclass
-from decimal import Decimal
-
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from accounts.models import Role
 from accounts.testing import make_people, make_user
 from cases import workflow
 from cases.models import Source
-from catalog.models import Category, Kind, LimitUnit, Step, TimeLimit
+from cases.testing import EAST_POINT, WEST_POINT, jpeg, make_catalogue, photo_maker  # noqa: F401 - re-exported for the tests
 from geo import spatial
 from geo.testing import make_small_geography
-
-WEST_POINT = (102.8505, 24.8805)  # inside 530114001001003 (RG01, area A)
-EAST_POINT = (102.8525, 24.8815)  # inside 530114001002001 (RG02, area B)
 
 
 @pytest.fixture(autouse=True)
@@ -36,12 +27,6 @@ def fresh_state(settings, tmp_path):
     yield
     spatial.reset_index()
     cache.clear()
-
-
-@dataclass
-class Catalogue:
-    cover: Category
-    garbage: Category
 
 
 @pytest.fixture
@@ -59,42 +44,13 @@ def people(town):
 
 @pytest.fixture
 def catalogue(people):
-    cover = Category.objects.create(
-        scheme="GB/T 47678.5-2026",
-        kind=Kind.COMPONENT,
-        major_code="01",
-        major_name="市政公用设施",
-        minor_code="01002",
-        minor_name="污水井盖",
-        department=people.city_management,
-        safety_hazard=True,
-        registration_condition="井盖缺失、破损或移位",
-    )
-    garbage = Category.objects.create(
-        scheme="GB/T 47678.5-2026", kind=Kind.EVENT, major_code="06", major_name="市容环境",
-        minor_code="06001", minor_name="暴露垃圾", department=people.water_company,
-        registration_condition="垃圾堆放面积大于1平方米",
-    )  # fmt: skip
-    for step, minutes in [
-        (Step.ACCEPT, 10), (Step.VERIFY, 60), (Step.REGISTER, 30), (Step.DISPATCH, 30),
-        (Step.HANDLE, 240), (Step.CHECK, 120), (Step.CLOSE, 60),
-    ]:  # fmt: skip
-        TimeLimit.objects.create(
-            category=None, step=step, area_class="", amount=Decimal(minutes), unit=LimitUnit.CLOCK_MINUTES
-        )
-    return Catalogue(cover=cover, garbage=garbage)
-
-
-def jpeg(color=(200, 30, 30)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, "JPEG")
-    return buffer.getvalue()
+    return make_catalogue(people)
 
 
 @pytest.fixture
 def photo():
-    count = iter(range(1000))
-    return lambda: SimpleUploadedFile(f"photo{next(count)}.jpg", jpeg(), content_type="image/jpeg")
+    """A fresh uploaded JPEG each call (an upload can be read once)."""
+    return photo_maker()
 
 
 @pytest.fixture

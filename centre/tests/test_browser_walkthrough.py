@@ -89,7 +89,7 @@ def submit(page, action, **fields):
 
 
 def photo_file(name, color):
-    return {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(color)}
+    return {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(color=color)}
 
 
 def state_of(number):
@@ -261,4 +261,4 @@ def _walk(browsers, people, catalogue):
 def _upload(name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, jpeg((90, 90, 200)), content_type="image/jpeg")
+    return SimpleUploadedFile(name, jpeg(color=(90, 90, 200)), content_type="image/jpeg")
