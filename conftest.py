@@ -52,3 +52,20 @@ def pytest_runtest_teardown(item, nextitem):
             for module in DATA_MIGRATIONS:
                 importlib.import_module(module).install(apps, None)
     return result
+
+
+@pytest.fixture
+def town(db):
+    """geo.testing's small town: two communities of four unit grids each (RG01 west, area A;
+    RG02 east, area B). Apps' conftests build on it."""
+    from geo.testing import make_small_geography
+
+    return make_small_geography()
+
+
+@pytest.fixture
+def people(town):
+    """accounts.testing's people in the small town (some apps' conftests add more)."""
+    from accounts.testing import make_people
+
+    return make_people(town)

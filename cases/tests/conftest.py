@@ -11,7 +11,6 @@ from accounts.models import Role
 from accounts.testing import make_people, make_user
 from cases.testing import EAST_POINT, WEST_POINT, jpeg, make_catalogue, photo_maker  # noqa: F401 - re-exported for the tests
 from geo import spatial
-from geo.testing import make_small_geography
 
 
 @pytest.fixture(autouse=True)
@@ -20,11 +19,6 @@ def fresh_grid_index(settings, tmp_path):
     spatial.reset_index()
     yield
     spatial.reset_index()
-
-
-@pytest.fixture
-def town(db):
-    return make_small_geography()
 
 
 @pytest.fixture

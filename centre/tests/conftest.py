@@ -16,7 +16,6 @@ from cases import workflow
 from cases.models import Source
 from cases.testing import EAST_POINT, WEST_POINT, jpeg, make_catalogue, photo_maker  # noqa: F401 - re-exported for the tests
 from geo import spatial
-from geo.testing import make_small_geography
 
 
 @pytest.fixture(autouse=True)
@@ -27,11 +26,6 @@ def fresh_state(settings, tmp_path):
     yield
     spatial.reset_index()
     cache.clear()
-
-
-@pytest.fixture
-def town(db):
-    return make_small_geography()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 import pytest
 
 from geo import spatial
-from geo.testing import make_small_geography
 
 
 @pytest.fixture(autouse=True)
@@ -10,9 +9,3 @@ def fresh_grid_index():
     spatial.reset_index()
     yield
     spatial.reset_index()
-
-
-@pytest.fixture
-def town(db):
-    """Two communities of four unit grids each; see geo/testing.py for the map."""
-    return make_small_geography()

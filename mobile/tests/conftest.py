@@ -24,13 +24,6 @@ def fresh_grid_index(settings, tmp_path):
 
 
 @pytest.fixture
-def town(db):
-    from geo.testing import make_small_geography
-
-    return make_small_geography()
-
-
-@pytest.fixture
 def alice(db, town):
     """alice, supervisor of RG01 (the four west grids)."""
     user = User.objects.create_user("alice", password="pw-alice-1", role=Role.SUPERVISOR, full_name="李爱丽")

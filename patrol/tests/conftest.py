@@ -28,11 +28,3 @@ def fresh_grid_index():
     spatial.reset_index()
     yield
     spatial.reset_index()
-
-
-@pytest.fixture
-def town(db):
-    """geo.testing's small geography: RG01 (4 west grids), RG02 (4 east grids)."""
-    from geo.testing import make_small_geography
-
-    return make_small_geography()
