@@ -1,7 +1,10 @@
 """The JSON API, assembled from each app's router. OpenAPI docs at /api/docs."""
 
+import logging
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -9,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.auth import api_auth
 from urbangrid.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="UrbanGrid API",
@@ -62,6 +67,25 @@ def on_not_found(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+# Input the schemas let through but the database cannot take: numbers beyond 64 bits (SQLite
+# raises OverflowError, or "datatype mismatch" for a huge OFFSET), values too long or out of range
+# (DataError), a row that collides with a constraint (IntegrityError). The transaction around the
+# write has rolled back by now; the client gets a 4xx that names the problem, and the log keeps it.
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request, exc):
+    logger.warning("out-of-range input on %s %s: %s", request.method, request.path, exc)
+    return api.create_response(request, {"detail": f"a value is out of range: {exc}"}, status=400)
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request, exc):
+    logger.warning("integrity error on %s %s: %s", request.method, request.path, exc)
+    if "datatype mismatch" in str(exc):  # SQLite: a number too large for LIMIT/OFFSET
+        return api.create_response(request, {"detail": "a value is out of range"}, status=400)
+    return api.create_response(request, {"detail": f"conflicts with existing data: {exc}"}, status=409)
 
 
 def _mount_routers():

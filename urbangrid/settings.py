@@ -130,6 +130,9 @@ URBANGRID_WORKING_HOURS = envlist("URBANGRID_WORKING_HOURS", "09:00-12:00,13:30-
 # Optional base-map tile URL for maps (e.g. Tianditu with a key); none by default (offline).
 URBANGRID_TILE_URL = envstr("URBANGRID_TILE_URL", "")
 
+# The JSON API never hands out more than this many rows per page (?limit= above it is capped).
+NINJA_PAGINATION_MAX_LIMIT = envint("API_MAX_PAGE_SIZE", "1000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
