@@ -2,10 +2,16 @@
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -67,6 +73,19 @@ def on_not_found(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+# Django's own views answer these with a 400; ninja would make them a 500.
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    return api.create_response(request, {"detail": f"malformed multipart body: {exc}"}, status=400)
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request, exc):
+    if isinstance(exc, RequestDataTooBig):
+        return api.create_response(request, {"detail": "the request body is too large"}, status=413)
+    return api.create_response(request, {"detail": str(exc) or "bad request"}, status=400)
 
 
 # Input the schemas let through but the database cannot take: numbers beyond 64 bits (SQLite
