@@ -202,7 +202,10 @@ def _cases():
 
 
 def _parse_date(value: str, name: str):
-    moment = parse_datetime(value) if value else None
+    try:
+        moment = parse_datetime(value) if value else None
+    except ValueError:  # well formed but impossible, e.g. month 13
+        moment = None
     if value and moment is None:
         raise Open311Error(400, f"{name} must be a w3 datetime such as 2026-11-01T00:00:00+08:00")
     if moment is not None and timezone.is_naive(moment):

@@ -192,3 +192,10 @@ def test_requests_filter_by_service_code(client, city):
         "attributes": [],
     }
     assert client.get("/open311/v2/services/X1.json").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "2024-13-45T00:00:00Z", "2024-02-30T25:61:00+08:00"])
+def test_a_bad_or_impossible_date_filter_is_a_400_that_names_the_parameter(client, city, value):
+    response = client.get(f"/open311/v2/requests.json?start_date={value}")
+    assert response.status_code == 400
+    assert "start_date must be a w3 datetime" in response.json()[0]["description"]
