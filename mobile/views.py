@@ -21,6 +21,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import condition
@@ -52,13 +53,22 @@ def shell_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def current_version() -> str:
+    """The shell's version as this request sees it: the files' hash and the active language.
+
+    The shell and its JavaScript catalogue are rendered in the user's language and cached by the
+    service worker, so a language switch must look like a new version (new ETag, new sw.js bytes,
+    new cache) or the phone would keep showing the old language."""
+    return f"{shell_version()}-{get_language()}"
+
+
 def shell_urls() -> list[str]:
-    version = shell_version()
+    version = current_version()
     return ["/m/", f"/m/jsi18n/?v={version}"] + [f"{static(name)}?v={version}" for name in SHELL_STATIC]
 
 
 def _etag(request, *args, **kwargs):
-    return shell_version()
+    return current_version()
 
 
 @login_required
@@ -69,7 +79,7 @@ def app_shell(request):
         request,
         "mobile/app.html",
         {
-            "v": shell_version(),
+            "v": current_version(),
             "tile_url": settings.URBANGRID_TILE_URL,
             "task_poll_ms": settings.MOBILE_TASK_POLL_SECONDS * 1000,
         },
@@ -83,7 +93,7 @@ def service_worker(request):
     response = render(
         request,
         "mobile/sw.js",
-        {"version": shell_version(), "shell_urls": json.dumps(shell_urls())},
+        {"version": current_version(), "shell_urls": json.dumps(shell_urls())},
         content_type="text/javascript",
     )
     response["Cache-Control"] = "no-cache"
@@ -95,7 +105,7 @@ def manifest(request):
     body = {
         "name": _("城市网格化管理 · 监督员"),
         "short_name": _("网格巡查"),
-        "lang": "zh-CN",
+        "lang": get_language(),
         "start_url": "/m/",
         "scope": "/m/",
         "display": "standalone",
