@@ -20,7 +20,7 @@ from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -88,14 +88,28 @@ def app_shell(request):
     return response
 
 
-@condition(etag_func=_etag)
+def _worker_language(request) -> str:
+    """The page registers /m/sw.js?lang=<its language>: the worker caches the shell in the language
+    the page shows, whatever cookie or Accept-Language the worker's own requests carry."""
+    language = request.GET.get("lang", "")
+    return language if language in dict(settings.LANGUAGES) else get_language()
+
+
+def _worker_etag(request, *args, **kwargs):
+    with translation.override(_worker_language(request)):
+        return current_version()
+
+
+@condition(etag_func=_worker_etag)
 def service_worker(request):
-    response = render(
-        request,
-        "mobile/sw.js",
-        {"version": current_version(), "shell_urls": json.dumps(shell_urls())},
-        content_type="text/javascript",
-    )
+    language = _worker_language(request)
+    with translation.override(language):
+        response = render(
+            request,
+            "mobile/sw.js",
+            {"version": current_version(), "language": language, "shell_urls": json.dumps(shell_urls())},
+            content_type="text/javascript",
+        )
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/m/"
     return response

@@ -805,8 +805,18 @@
       return toast(_("切换语言失败，请稍后再试"));
     }
     if (window.caches) for (const key of await caches.keys()) if (key.startsWith("shell-")) await caches.delete(key);
-    const registration = "serviceWorker" in navigator && (await navigator.serviceWorker.getRegistration("/m/"));
-    if (registration) await registration.update().catch(() => {});
+    if ("serviceWorker" in navigator) {
+      // A worker URL in the new language installs a new worker that caches the new shell; wait
+      // (at most 10 s) until it is active, so the app opens offline in the new language at once.
+      const registration = await navigator.serviceWorker.register(`/m/sw.js?lang=${language}`, { scope: "/m/" }).catch(() => null);
+      const worker = registration && (registration.installing || registration.waiting);
+      if (worker) {
+        await new Promise((resolve) => {
+          worker.addEventListener("statechange", () => ["activated", "redundant"].includes(worker.state) && resolve());
+          setTimeout(resolve, 10_000);
+        });
+      }
+    }
     location.reload();
   }
 
@@ -853,7 +863,7 @@
     tasks.refresh();
     render.outboxSummary();
     outbox.flush();
-    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/m/sw.js", { scope: "/m/" });
+    if ("serviceWorker" in navigator) navigator.serviceWorker.register(`/m/sw.js?lang=${LANG}`, { scope: "/m/" });
   }
   render.me = (me) => {
     // Translators: the separator between items of a list, as in "RG01、RG02".
