@@ -69,3 +69,15 @@ def people(town):
     from accounts.testing import make_people
 
     return make_people(town)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts and ends in the default language (zh-hans). LocaleMiddleware leaves the
+    language of the last request active in the thread, so a test that asked for English would
+    otherwise make the domain messages of the next test on that worker English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

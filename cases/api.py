@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -310,14 +311,14 @@ CASE_RELATED = ("category", "unit_grid", "street", "community", "department")
 def _case(request, number: str) -> Case:
     case = visible_cases(request.user).select_related(*CASE_RELATED).filter(number=number).first()
     if case is None:
-        raise NotFound(f"案件 {number} 不存在或您无权查看。")
+        raise NotFound(_("案件 %(number)s 不存在或您无权查看。") % {"number": number})
     return case
 
 
 def _category(category_id: int) -> Category:
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
-        raise DomainError("案件类别不存在。")
+        raise DomainError(_("案件类别不存在。"))
     return category
 
 
@@ -328,14 +329,14 @@ def _component(component_id: int | None):
 
     component = Component.objects.filter(pk=component_id).first()
     if component is None:
-        raise DomainError("部件不存在。")
+        raise DomainError(_("部件不存在。"))
     return component
 
 
 def _photos(files) -> list:
     files = list(files or [])
     if len(files) > MAX_PHOTOS:
-        raise DomainError(f"照片最多 {MAX_PHOTOS} 张。")
+        raise DomainError(_("照片最多 %(n)s 张。") % {"n": MAX_PHOTOS})
     return files
 
 
@@ -453,7 +454,7 @@ def my_tasks(request, status: str = "open"):
 def answer_task(request, task_id: int, payload: Form[AnswerIn], photos: File[list[UploadedFile]] = None):
     task = visible_tasks(request.user).filter(pk=task_id).first()
     if task is None:
-        raise NotFound("任务不存在或不在您负责的网格内。")
+        raise NotFound(_("任务不存在或不在您负责的网格内。"))
     task = workflow.answer_task(
         request.user,
         task,
@@ -504,7 +505,7 @@ def case_detail(request, number: str):
 def suggestion(request, number: str):
     case = _case(request, number)
     if not request.user.is_centre_staff and not request.user.is_superuser:
-        raise NotAllowed("仅指挥中心人员可查看派遣建议。")
+        raise NotAllowed(_("仅指挥中心人员可查看派遣建议。"))
     department = workflow.suggest_department(case)
     duplicates = Case.objects.select_related(*CASE_RELATED).filter(
         pk__in=[c.pk for c in workflow.duplicate_candidates(case)]
@@ -519,7 +520,7 @@ def suggestion(request, number: str):
 def _department(department_id: int) -> Department:
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
-        raise DomainError("处置部门不存在。")
+        raise DomainError(_("处置部门不存在。"))
     return department
 
 

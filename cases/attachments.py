@@ -16,6 +16,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from urbangrid.errors import DomainError
@@ -92,23 +93,26 @@ def clean_image(upload, *, max_bytes: int | None = None) -> CleanImage:
     data = _read(upload)
     limit = max_bytes or _max_bytes()
     if not data:
-        raise DomainError("照片文件为空。")
+        raise DomainError(_("照片文件为空。"))
     if len(data) > limit:
-        raise DomainError(f"照片过大（{len(data) // 1024} KB），上限为 {limit // 1024} KB。")
+        raise DomainError(
+            _("照片过大（%(size)s KB），上限为 %(limit)s KB。")
+            % {"size": len(data) // 1024, "limit": limit // 1024}
+        )
     try:
         with Image.open(io.BytesIO(data)) as probe:
             image_format = probe.format
             if probe.width * probe.height > MAX_PIXELS:
-                raise DomainError("照片像素过多。")
+                raise DomainError(_("照片像素过多。"))
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
     except DomainError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError("文件不是有效的图片（支持 JPEG、PNG、WebP）。") from None
+        raise DomainError(_("文件不是有效的图片（支持 JPEG、PNG、WebP）。")) from None
     if image_format not in FORMATS:
-        raise DomainError("不支持的图片格式，请上传 JPEG、PNG 或 WebP。")
+        raise DomainError(_("不支持的图片格式，请上传 JPEG、PNG 或 WebP。"))
     exif = image.getexif()
     lon, lat = _gps(exif)
     taken_at = _taken_at(exif)

@@ -7,7 +7,7 @@ page; the sheet says so in its last row when the cap cut the list.
 import tempfile
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -37,7 +37,7 @@ def write_cases_xlsx(rows) -> tuple[tempfile.SpooledTemporaryFile, int, bool]:
     """Write the cases of a queryset to a workbook; returns (file positioned at 0, rows written, truncated)."""
     sources, states = dict(Source.choices), dict(State.choices)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("案件"))
+    sheet = book.create_sheet(str(_("案件")))
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 18
     sheet.column_dimensions["E"].width = 22

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from accounts.models import Department
@@ -109,7 +110,7 @@ def publish_rules(request, payload: RuleSetIn):
     from urbangrid.errors import NotAllowed
 
     if request.auth.role not in (Role.LEADER, Role.ADMIN):
-        raise NotAllowed("只有领导或管理员可以发布考核规则")
+        raise NotAllowed(_("只有领导或管理员可以发布考核规则"))
     rule_set = rules.publish(
         request.auth, payload.name, payload.effective_from, payload.rules, note=payload.note
     )

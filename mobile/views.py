@@ -20,7 +20,8 @@ from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import condition
@@ -52,13 +53,22 @@ def shell_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def current_version() -> str:
+    """The shell's version as this request sees it: the files' hash and the active language.
+
+    The shell and its JavaScript catalogue are rendered in the user's language and cached by the
+    service worker, so a language switch must look like a new version (new ETag, new sw.js bytes,
+    new cache) or the phone would keep showing the old language."""
+    return f"{shell_version()}-{get_language()}"
+
+
 def shell_urls() -> list[str]:
-    version = shell_version()
+    version = current_version()
     return ["/m/", f"/m/jsi18n/?v={version}"] + [f"{static(name)}?v={version}" for name in SHELL_STATIC]
 
 
 def _etag(request, *args, **kwargs):
-    return shell_version()
+    return current_version()
 
 
 @login_required
@@ -69,7 +79,7 @@ def app_shell(request):
         request,
         "mobile/app.html",
         {
-            "v": shell_version(),
+            "v": current_version(),
             "tile_url": settings.URBANGRID_TILE_URL,
             "task_poll_ms": settings.MOBILE_TASK_POLL_SECONDS * 1000,
         },
@@ -78,14 +88,28 @@ def app_shell(request):
     return response
 
 
-@condition(etag_func=_etag)
+def _worker_language(request) -> str:
+    """The page registers /m/sw.js?lang=<its language>: the worker caches the shell in the language
+    the page shows, whatever cookie or Accept-Language the worker's own requests carry."""
+    language = request.GET.get("lang", "")
+    return language if language in dict(settings.LANGUAGES) else get_language()
+
+
+def _worker_etag(request, *args, **kwargs):
+    with translation.override(_worker_language(request)):
+        return current_version()
+
+
+@condition(etag_func=_worker_etag)
 def service_worker(request):
-    response = render(
-        request,
-        "mobile/sw.js",
-        {"version": shell_version(), "shell_urls": json.dumps(shell_urls())},
-        content_type="text/javascript",
-    )
+    language = _worker_language(request)
+    with translation.override(language):
+        response = render(
+            request,
+            "mobile/sw.js",
+            {"version": current_version(), "language": language, "shell_urls": json.dumps(shell_urls())},
+            content_type="text/javascript",
+        )
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/m/"
     return response
@@ -95,7 +119,7 @@ def manifest(request):
     body = {
         "name": _("城市网格化管理 · 监督员"),
         "short_name": _("网格巡查"),
-        "lang": "zh-CN",
+        "lang": get_language(),
         "start_url": "/m/",
         "scope": "/m/",
         "display": "standalone",

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -307,7 +308,7 @@ def _post_request(request, fmt):
     body = [
         {
             "service_request_id": case.number,
-            "service_notice": "已受理登记，将由网格监督员现场核实。",
+            "service_notice": _("已受理登记，将由网格监督员现场核实。"),
             "account_id": None,
         }
     ]

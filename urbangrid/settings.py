@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "mobile",
     "centre",
     "demo",
+    "urbangrid",  # project-wide management commands (makemessages)
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,8 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# The language switch (set_language) keeps the choice in this cookie for a year, not just a session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_TZ = True
 
 STATIC_URL = "/static/"

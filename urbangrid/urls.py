@@ -3,6 +3,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
 from .api import api
@@ -11,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The UI strings of the centre's scripts (static/centre/*.js), in the request's language.
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["centre"]), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
 ]
 

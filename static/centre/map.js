@@ -13,6 +13,10 @@
   map.fitBounds(bounds);
   const status = document.getElementById("map-status");
   const $ = (id) => document.getElementById(id);
+  // UI strings go through Django's JavaScript catalogue (/jsi18n/, loaded by base.html).
+  const _ = (text) => (window.gettext ? window.gettext(text) : text);
+  const fmt = (text, ...args) => (window.interpolate ? window.interpolate(_(text), args) : args.reduce((out, arg) => out.replace("%s", arg), text));
+  const LANG = document.documentElement.lang || "zh-hans";
 
   let districtData = null, districtLayer = null, gridLayer = null, coverage = null, gridTicket = 0;
   const caseLayer = L.layerGroup().addTo(map);
@@ -45,9 +49,9 @@
       },
       onEachFeature: (f, layer) => {
         const p = f.properties;
-        let label = p.n + (p.k === "rg" ? "（" + p.c + "，" + p.g + " 个单元网格）" : "");
+        let label = p.n + (p.k === "rg" ? fmt("（%s，%s 个单元网格）", p.c, p.g) : "");
         const pct = rgPercent(p.c);
-        if (p.k === "rg" && pct !== null) label += "，今日巡查覆盖 " + pct + "%";
+        if (p.k === "rg" && pct !== null) label += fmt("，今日巡查覆盖 %s", pct + "%");
         layer.bindTooltip(label, { sticky: true });
       },
     }).addTo(map);
@@ -71,11 +75,11 @@
           fill: true, fillColor: gap(f) ? "#f9a825" : (f.properties.a === "A" ? "#e3f0ff" : "#ffffff"),
           fillOpacity: gap(f) ? 0.55 : 0.25,
         }),
-        onEachFeature: (f, layer) => layer.bindTooltip(f.properties.c + " · " + (f.properties.r || "") + " · " + f.properties.a + "类" + (gap(f) ? " · 今日未巡查" : ""), { sticky: true }),
+        onEachFeature: (f, layer) => layer.bindTooltip(f.properties.c + " · " + (f.properties.r || "") + " · " + fmt("%s类", f.properties.a) + (gap(f) ? " · " + _("今日未巡查") : ""), { sticky: true }),
       }).addTo(map);
       gridLayer.bringToBack();
-      status.textContent = data.features.length + " 个单元网格";
-    }).catch((s) => { status.textContent = s === 413 ? "范围内网格过多，请放大" : "网格加载失败"; });
+      status.textContent = fmt("%s 个单元网格", data.features.length);
+    }).catch((s) => { status.textContent = s === 413 ? _("范围内网格过多，请放大") : _("网格加载失败"); });
   }
 
   function loadCases() {
@@ -85,10 +89,10 @@
       data.cases.forEach((c) => {
         const color = c.overdue ? "#c62828" : c.due_soon ? "#e69500" : "#1560bd";
         L.circleMarker([c.lat, c.lon], { radius: c.urgent ? 7 : 5, color: "#fff", weight: 1, fillColor: color, fillOpacity: 0.9 })
-          .bindPopup('<a href="' + c.url + '">' + c.number + "</a><br>" + c.category + "<br>" + c.state_label + (c.overdue ? "（已超期）" : ""))
+          .bindPopup('<a href="' + c.url + '">' + c.number + "</a><br>" + c.category + "<br>" + c.state_label + (c.overdue ? _("（已超期）") : ""))
           .addTo(caseLayer);
       });
-      if (data.truncated) status.textContent = "仅显示 " + data.cases.length + " 件，放大查看更多";
+      if (data.truncated) status.textContent = fmt("仅显示 %s 件，放大查看更多", data.cases.length);
     });
   }
 
@@ -100,7 +104,7 @@
       list.innerHTML = "";
       data.supervisors.forEach((s) => {
         const li = document.createElement("li");
-        const when = s.last_at ? new Date(s.last_at).toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" }) : "无定位";
+        const when = s.last_at ? new Date(s.last_at).toLocaleTimeString(LANG, { hour: "2-digit", minute: "2-digit" }) : _("无定位");
         li.textContent = s.name + " · " + s.grids.join(",") + " · " + when;
         if (s.minutes_since_fix !== null && s.minutes_since_fix > 10) li.className = "stale";
         list.appendChild(li);
@@ -108,7 +112,7 @@
         L.circleMarker([s.lat, s.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#7b1fa2", fillOpacity: 1 })
           .bindTooltip(s.name + " " + when).addTo(supervisorLayer);
       });
-      if (!data.supervisors.length) list.innerHTML = "<li class='muted'>当前无监督员在岗</li>";
+      if (!data.supervisors.length) list.innerHTML = "<li class='muted'>" + _("当前无监督员在岗") + "</li>";
     });
   }
 
@@ -127,16 +131,16 @@
       track = data;
       const good = data.points.filter((p) => p[3]);
       const info = $("track-info"), slider = $("track-slider");
-      if (!good.length) { info.textContent = "该日无轨迹"; slider.disabled = true; return; }
+      if (!good.length) { info.textContent = _("该日无轨迹"); slider.disabled = true; return; }
       const line = L.polyline(good.map((p) => [p[1], p[0]]), { color: "#7b1fa2", weight: 3 }).addTo(trackLayer);
       data.reports.forEach((r) => {
-        L.marker([r.lat, r.lon]).bindPopup(r.number + "<br>" + new Date(r.at).toLocaleTimeString("zh-CN")).addTo(trackLayer);
+        L.marker([r.lat, r.lon]).bindPopup(r.number + "<br>" + new Date(r.at).toLocaleTimeString(LANG)).addTo(trackLayer);
       });
       cursor = L.circleMarker([good[0][1], good[0][0]], { radius: 8, color: "#fff", weight: 2, fillColor: "#c62828", fillOpacity: 1 }).addTo(trackLayer);
       slider.max = good.length - 1; slider.value = 0; slider.disabled = false;
       track.good = good;
       map.fitBounds(line.getBounds(), { maxZoom: 17 });
-      info.textContent = good.length + " 个轨迹点，" + data.reports.length + " 件上报";
+      info.textContent = fmt("%s 个轨迹点，%s 件上报", good.length, data.reports.length);
       moveCursor();
     });
   }
@@ -144,7 +148,7 @@
     if (!track || !track.good) return;
     const p = track.good[Number($("track-slider").value)];
     cursor.setLatLng([p[1], p[0]]);
-    $("track-info").textContent = new Date(p[2] * 1000).toLocaleTimeString("zh-CN") + " · " + track.good.length + " 点 · " + track.reports.length + " 件上报";
+    $("track-info").textContent = new Date(p[2] * 1000).toLocaleTimeString(LANG) + " · " + fmt("%s 点 · %s 件上报", track.good.length, track.reports.length);
   }
 
   getJSON(d.districtUrl).then((data) => { districtData = data; drawDistrict(); });

@@ -6,6 +6,10 @@
   const refresh = Number(root.dataset.refresh || 30) * 1000;
   const text = { color: "#dfe8f5" };
   const charts = {};
+  // UI strings go through Django's JavaScript catalogue (/jsi18n/, loaded by base.html).
+  const _ = (t) => (window.gettext ? window.gettext(t) : t);
+  const LANG = document.documentElement.lang || "zh-hans";
+  const REPORTED = _("上报"), CLOSED = _("结案");
 
   function chart(id) {
     if (!charts[id]) {
@@ -47,13 +51,13 @@
     set("k-key", d.open.key);
     const t = chart("c-trend");
     t.setOption({
-      title: title(t), tooltip: { trigger: "axis" }, legend: { data: ["上报", "结案"], textStyle: text, right: 10, top: 4 },
+      title: title(t), tooltip: { trigger: "axis" }, legend: { data: [REPORTED, CLOSED], textStyle: text, right: 10, top: 4 },
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: d.trend.map((r) => r.day.slice(5)), axisLabel: text },
       yAxis: { type: "value", axisLabel: text, splitLine: { lineStyle: { color: "#2a3d5c" } } },
       series: [
-        { name: "上报", type: "line", smooth: true, data: d.trend.map((r) => r.reported), areaStyle: { opacity: 0.15 } },
-        { name: "结案", type: "line", smooth: true, data: d.trend.map((r) => r.closed) },
+        { name: REPORTED, type: "line", smooth: true, data: d.trend.map((r) => r.reported), areaStyle: { opacity: 0.15 } },
+        { name: CLOSED, type: "line", smooth: true, data: d.trend.map((r) => r.closed) },
       ],
     }, true);
     pie("c-source", d.today.by_source);
@@ -70,16 +74,16 @@
     }, true);
     bars("c-category", d.month.by_category, true);
     bars("c-street", d.month.by_street, false);
-    set("screen-updated", new Date(d.at).toLocaleTimeString("zh-CN"));
+    set("screen-updated", new Date(d.at).toLocaleTimeString(LANG));
   }
 
   function load() {
     fetch(url, { credentials: "same-origin" })
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then(draw)
-      .catch(() => set("screen-updated", "连接中断，稍后重试"));
+      .catch(() => set("screen-updated", _("连接中断，稍后重试")));
   }
-  function clock() { document.getElementById("screen-clock").textContent = new Date().toLocaleString("zh-CN"); }
+  function clock() { document.getElementById("screen-clock").textContent = new Date().toLocaleString(LANG); }
   load(); clock();
   setInterval(load, refresh); setInterval(clock, 1000);
   window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));

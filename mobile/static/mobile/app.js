@@ -41,7 +41,8 @@
   const newId = () =>
     crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
   const kb = (bytes) => `${Math.round(bytes / 1024)} KB`;
-  const clock = (ms) => new Date(ms).toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" });
+  const LANG = document.documentElement.lang || "zh-hans";
+  const clock = (ms) => new Date(ms).toLocaleTimeString(LANG, { hour: "2-digit", minute: "2-digit" });
 
   function toast(text, ms = 2500) {
     const box = $("#toast");
@@ -516,7 +517,7 @@
         ...reportForm.where, category: reportForm.category, description: $("#description").value.trim(),
         self_handled: reportForm.selfHandled, photos: [...photos], after: reportForm.selfHandled ? [...after] : [],
       };
-      await outbox.add("report", payload, fmt(reportForm.selfHandled ? "自处置：%s" : "上报：%s", reportForm.category.minor_name));
+      await outbox.add("report", payload, reportForm.selfHandled ? fmt("自处置：%s", reportForm.category.minor_name) : fmt("上报：%s", reportForm.category.minor_name));
       categories.remember(reportForm.category);
       reportForm.reset();
       toast(navigator.onLine ? _("已保存，正在发送") : _("已保存在手机上，联网后自动发送"));
@@ -788,7 +789,39 @@
     net.classList.toggle("offline", !navigator.onLine);
   }
 
+  // The language switch: set the cookie through Django's set_language, then drop the cached shell
+  // (it is in the old language) and reload; the new sw.js caches the shell in the new language.
+  async function switchLanguage(event) {
+    event.preventDefault();
+    const language = event.submitter && event.submitter.value;
+    if (!language || language === LANG) return;
+    if (!navigator.onLine) return toast(_("联网后才能切换语言"));
+    const form = new FormData(event.target);
+    form.set("language", language);
+    try {
+      const response = await fetch(event.target.action, { method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      return toast(_("切换语言失败，请稍后再试"));
+    }
+    if (window.caches) for (const key of await caches.keys()) if (key.startsWith("shell-")) await caches.delete(key);
+    if ("serviceWorker" in navigator) {
+      // A worker URL in the new language installs a new worker that caches the new shell; wait
+      // (at most 10 s) until it is active, so the app opens offline in the new language at once.
+      const registration = await navigator.serviceWorker.register(`/m/sw.js?lang=${language}`, { scope: "/m/" }).catch(() => null);
+      const worker = registration && (registration.installing || registration.waiting);
+      if (worker) {
+        await new Promise((resolve) => {
+          worker.addEventListener("statechange", () => ["activated", "redundant"].includes(worker.state) && resolve());
+          setTimeout(resolve, 10_000);
+        });
+      }
+    }
+    location.reload();
+  }
+
   async function start() {
+    $("#lang-switch").addEventListener("submit", switchLanguage);
     showNetwork();
     window.addEventListener("online", () => { showNetwork(); outbox.flush(); });
     window.addEventListener("offline", showNetwork);
@@ -830,10 +863,11 @@
     tasks.refresh();
     render.outboxSummary();
     outbox.flush();
-    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/m/sw.js", { scope: "/m/" });
+    if ("serviceWorker" in navigator) navigator.serviceWorker.register(`/m/sw.js?lang=${LANG}`, { scope: "/m/" });
   }
   render.me = (me) => {
-    const grids = me.responsibility_grids.map((g) => g.code).join("、");
+    // Translators: the separator between items of a list, as in "RG01、RG02".
+    const grids = me.responsibility_grids.map((g) => g.code).join(_("、"));
     $("#who").textContent = `${me.name} · ${me.role_display}${grids ? fmt(" · 责任网格 %s", grids) : ""}`;
     duty.interval = me.track_interval_seconds || duty.interval;
   };

@@ -7,10 +7,22 @@ const VERSION = "{{ version }}";
 const SHELL = "shell-" + VERSION;
 const DATA = "data-v1";
 const SHELL_URLS = {{ shell_urls|safe }};
+const LANGUAGE = "{{ language }}"; // the shell is fetched in the language of the page that registered us
+
+async function cacheShell() {
+  const cache = await caches.open(SHELL);
+  await Promise.all(
+    SHELL_URLS.map(async (url) => {
+      const response = await fetch(url, { credentials: "same-origin", cache: "no-cache", headers: { "Accept-Language": LANGUAGE } });
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      await cache.put(url, response);
+    })
+  );
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(SHELL).then((cache) => cache.addAll(SHELL_URLS)).then(() => self.skipWaiting())
+    cacheShell().then(() => self.skipWaiting())
   );
 });
 
