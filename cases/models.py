@@ -277,6 +277,42 @@ class Extension(models.Model):  # 延期申请
         ordering = ["-requested_at"]
 
 
+class DepartmentSupervision(models.Model):  # 部门督办: a leader presses a whole department
+    """The record of a leader's 督办 of a department (not of one case): who, when, which department,
+    with what note. Written only by cases.workflow.supervise_department, together with the
+    department's inbox notice (a Reminder pointing here); like a CaseEvent it is never changed or
+    deleted, so it is the audit trail of department-level supervision."""
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+        verbose_name=_("department"),
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20)
+    at = models.DateTimeField(_("at"), db_index=True)
+    note = models.TextField(_("note"))
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("department supervision")
+        verbose_name_plural = _("department supervisions")
+
+    def __str__(self):
+        return f"{self.department_id} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("department supervisions are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("department supervisions are immutable")
+
+
 class Reminder(models.Model):  # 提醒 / 催办 / 督办 notices for handlers and leaders
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("即将超期")
@@ -301,6 +337,10 @@ class Reminder(models.Model):  # 提醒 / 催办 / 督办 notices for handlers a
     created_at = models.DateTimeField()
     note = models.TextField(blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A department-wide 督办 (no case): the record it was written with.
+    supervision = models.ForeignKey(
+        DepartmentSupervision, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
 
     class Meta:
         ordering = ["-created_at"]

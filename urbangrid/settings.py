@@ -179,3 +179,12 @@ CELERY_BEAT_SCHEDULE["evaluation-rollup-attendance"] = {
     "schedule": 6 * 3600.0,
 }
 # --- end evaluation ---
+
+# --- centre ---
+# The big screen's day summaries: today's recomputed and stored every 30 s, past days stored once
+# they are over, so no screen ever computes a month from scratch (centre/stats.py).
+CELERY_BEAT_SCHEDULE["centre-refresh-overview"] = {
+    "task": "centre.refresh_overview",
+    "schedule": 30.0,
+}
+# --- end centre ---

@@ -110,7 +110,14 @@ def _walk(browsers, people, catalogue):
     # 1. carol (受理员) enters a hotline report and sends it to be verified (核实).
     page = browsers.open(people.carol, "/report/new/")
     page.select_option("#id_source", "public")
-    page.select_option("#id_category", str(catalogue.cover.pk))
+    # The sub-type is found by its pinyin initials, as on the phone: "jg" → 污水井盖.
+    page.fill("#id_category", "jg")
+    option = page.locator(".category-options li", has_text="污水井盖")
+    option.wait_for()
+    assert "暴露垃圾" not in page.locator(".category-options").inner_text()
+    shot(page, "01a-intake-category-search")
+    option.click()
+    assert page.input_value('input[name="category"]') == str(catalogue.cover.pk)
     page.fill("#id_lon", "102.8505")
     page.fill("#id_lat", "24.8805")
     page.fill("#id_address", "龙城街道西社区 春城路12号")
