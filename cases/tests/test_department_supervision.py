@@ -86,7 +86,11 @@ def test_a_leader_supervises_a_department_over_the_api(client, people):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["department_name"], body["actor"], body["note"]) == ("呈贡区自来水有限公司", "leo", "本周超期案件过多")
+    assert (body["department_name"], body["actor"], body["note"]) == (
+        "呈贡区自来水有限公司",
+        "leo",
+        "本周超期案件过多",
+    )
     client.force_login(people.erin)
     assert [(r["kind"], r["case_number"], r["note"]) for r in client.get("/api/cases/reminders").json()] == [
         ("supervised", None, "本周超期案件过多")
