@@ -115,6 +115,11 @@ class Case(models.Model):  # 案件
             models.Index(fields=["street", "reported_at"]),
             models.Index(fields=["category", "state", "reported_at"]),
             models.Index(fields=["unit_grid", "reported_at"]),
+            # Covers the big screen's counts of a range of days by source, sub-type, street and state
+            # (centre/stats.py): an index-only range scan, no table rows read.
+            models.Index(
+                fields=["reported_at", "source", "category", "street", "state"], name="case_reported_counts"
+            ),
         ]
 
     def __str__(self):
@@ -165,7 +170,16 @@ class CaseEvent(models.Model):  # 案件流转记录: appended by every transiti
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["action", "at"]), models.Index(fields=["actor", "at"])]
+        indexes = [
+            models.Index(fields=["action", "at"]),
+            models.Index(fields=["actor", "at"]),
+            # Covers the on-time rates of a range of days (centre/stats.py); only events with a limit.
+            models.Index(
+                fields=["at", "step", "on_time"],
+                condition=models.Q(on_time__isnull=False),
+                name="event_on_time_at",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -47,16 +47,22 @@ def _empty() -> dict:
     return {"total": 0, "closed": 0, "source": {}, "category": {}, "street": {}, "on_time": {}}
 
 
-def _bucket(field: str, days: list) -> CaseWhen:
-    """The index of the local day `field` falls in (days sorted and consecutive): plain comparisons
-    with the days' midnights, the same SQL on SQLite and PostgreSQL, no per-row time-zone function."""
-    whens = [
-        When(**{f"{field}__lt": _local_midnight(day + timedelta(days=1))}, then=Value(i))
-        for i, day in enumerate(days[:-1])
-    ]
-    if not whens:
-        return Value(0, output_field=IntegerField())
-    return CaseWhen(*whens, default=Value(len(days) - 1), output_field=IntegerField())
+def _bucket(field: str, days: list):
+    """The index of the local day `field` falls in (days sorted and consecutive): comparisons with
+    the days' midnights, nested as a binary search (five per row for a month), the same SQL on
+    SQLite and PostgreSQL, with no per-row time-zone function."""
+
+    def between(low: int, high: int):  # days[low..high]
+        if low == high:
+            return Value(low, output_field=IntegerField())
+        middle = (low + high + 1) // 2
+        return CaseWhen(
+            When(**{f"{field}__lt": _local_midnight(days[middle])}, then=between(low, middle - 1)),
+            default=between(middle, high),
+            output_field=IntegerField(),
+        )
+
+    return between(0, len(days) - 1)
 
 
 def _runs(days: list) -> list[list]:
