@@ -188,3 +188,7 @@ CELERY_BEAT_SCHEDULE["centre-refresh-overview"] = {
     "schedule": 30.0,
 }
 # --- end centre ---
+# --- centre live updates ---
+# Every page polls the live badge this often (seconds); a poll with nothing new costs 3 id lookups.
+CENTRE_LIVE_POLL_SECONDS = envint("CENTRE_LIVE_POLL_SECONDS", "15")
+# --- end centre live updates ---
