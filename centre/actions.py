@@ -57,7 +57,10 @@ def _department(post) -> Department:
 
 
 def _until(post) -> datetime:
-    value = parse_datetime(post.get("until") or "")
+    try:
+        value = parse_datetime(post.get("until") or "")
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30T10:00
+        value = None
     if value is None:
         raise DomainError(_("请填写延期后的期限。"))
     if timezone.is_naive(value):

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -100,8 +100,9 @@ def detail(request, number):
 
 def _back(request, case: Case):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    # Only a path on this site (a bare word would be taken for a URL name by redirect()).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
     return redirect("centre:case", case.number)
 
 
@@ -133,12 +134,17 @@ def act(request, number, action):
 def extensions(request):
     """Pending extension requests (值班长 approves or rejects)."""
     if request.method == "POST":
-        extension = get_object_or_404(Extension, pk=request.POST.get("extension"))
+        pk, decision = request.POST.get("extension", ""), request.POST.get("decision")
+        extension = Extension.objects.filter(pk=pk).first() if pk.isdigit() and len(pk) < 12 else None
+        if extension is None:
+            raise Http404(_("延期申请不存在。"))
         try:
+            if decision not in ("approve", "reject"):
+                raise DomainError(_("请选择批准或驳回。"))
             workflow.decide_extension(
                 request.user,
                 extension,
-                approve=request.POST.get("decision") == "approve",
+                approve=decision == "approve",
                 note=request.POST.get("note", ""),
             )
         except DomainError as exc:
