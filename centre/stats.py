@@ -165,7 +165,6 @@ def day_summaries(days, today, now) -> dict:
     missing = [day for day in days if day not in summaries]
     if not missing:
         return summaries
-    stale = []
     for row in OverviewDay.objects.filter(day__in=missing):
         fresh = (
             row.computed_at >= now - timedelta(seconds=TODAY_SECONDS)
@@ -179,9 +178,10 @@ def day_summaries(days, today, now) -> dict:
         computed = compute_summaries(stale, now)
         _store(computed, now)
         summaries.update(computed)
-    cache.set_many({keys[day]: summaries[day] for day in missing if day != today}, PAST_DAY_SECONDS)
-    if today in missing:
-        cache.set(keys[today], summaries[today], TODAY_SECONDS)
+    # A final day is kept for hours; today, and a day that just ended, only until the next poll.
+    final = [day for day in missing if day != today and (day not in stale or _is_final(day, now))]
+    cache.set_many({keys[day]: summaries[day] for day in final}, PAST_DAY_SECONDS)
+    cache.set_many({keys[day]: summaries[day] for day in missing if day not in final}, TODAY_SECONDS)
     return summaries
 
 
