@@ -121,6 +121,8 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("请填写原因。"))
+    if "\x00" in reason:  # PostgreSQL cannot store it: a 400, not a database error
+        raise DomainError(_("输入中含有不允许的控制字符。"))
     return reason
 
 
@@ -1057,6 +1059,8 @@ def supervise_department(
     note = (note or "").strip()
     if not note:
         raise DomainError(_("请填写督办意见。"))
+    if "\x00" in note:
+        raise DomainError(_("输入中含有不允许的控制字符。"))
     if not department.active:
         raise DomainError(_("部门「%(name)s」已停用，不能督办。") % {"name": department.name})
     at = _now(at)

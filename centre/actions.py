@@ -45,6 +45,11 @@ class Action:
         return True
 
 
+def has_nul(post) -> bool:
+    """A NUL character in any posted text: PostgreSQL cannot store it, so it is refused up front."""
+    return any("\x00" in value for values in post.lists() for value in values[1])
+
+
 def _reason(post) -> str:
     return (post.get("reason") or "").strip()
 

@@ -103,6 +103,7 @@ def test_the_api_refuses_other_roles_blank_notes_and_unknown_departments(client,
     assert client.post(url, {"note": "督办"}, content_type="application/json").status_code == 403
     client.force_login(people.leo)
     assert client.post(url, {"note": ""}, content_type="application/json").status_code == 400
+    assert client.post(url, {"note": "督\x00办"}, content_type="application/json").status_code == 400
     assert client.post(url, {}, content_type="application/json").status_code in (400, 422)
     assert (
         client.post(

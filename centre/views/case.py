@@ -115,6 +115,9 @@ def act(request, number, action):
         raise Http404
     if not chosen.allowed_for(request.user, case):
         raise PermissionDenied(_("您不能对此案件执行「%(action)s」。") % {"action": chosen.label})
+    if actions.has_nul(request.POST):
+        messages.error(request, _("输入中含有不允许的控制字符。"))
+        return _back(request, case)
     if chosen.reason_required and not (request.POST.get("reason") or "").strip():
         messages.error(request, _("「%(action)s」需要填写原因。") % {"action": chosen.label})
         return _back(request, case)
@@ -141,6 +144,8 @@ def extensions(request):
         try:
             if decision not in ("approve", "reject"):
                 raise DomainError(_("请选择批准或驳回。"))
+            if actions.has_nul(request.POST):
+                raise DomainError(_("输入中含有不允许的控制字符。"))
             workflow.decide_extension(
                 request.user,
                 extension,
