@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 
-from .models import Attachment, CalendarDay, Case, CaseEvent, DispatchRule, Extension, Reminder, Task
+from .models import (
+    Attachment,
+    CalendarDay,
+    Case,
+    CaseEvent,
+    DepartmentSupervision,
+    DispatchRule,
+    Extension,
+    Reminder,
+    Task,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -109,3 +119,21 @@ class ExtensionAdmin(admin.ModelAdmin):
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ["case", "kind", "department", "recipient", "created_at", "read_at"]
     list_filter = ["kind"]
+
+
+@admin.register(DepartmentSupervision)
+class DepartmentSupervisionAdmin(admin.ModelAdmin):
+    """The audit trail of department-level 督办: read only (written by workflow.supervise_department)."""
+
+    list_display = ["department", "actor", "at", "note"]
+    list_filter = ["department"]
+    search_fields = ["note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

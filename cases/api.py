@@ -19,7 +19,7 @@ from catalog.models import Category
 from urbangrid.errors import DomainError, NotAllowed, NotFound
 
 from . import workflow
-from .models import Case, Extension, Reminder, Source, Task
+from .models import Case, DepartmentSupervision, Extension, Reminder, Source, Task
 from .queries import due_soon, overdue, visible_cases, visible_tasks
 
 router = Router(tags=["cases"])
@@ -494,6 +494,36 @@ def decide_extension(request, extension_id: int, payload: ExtensionDecisionIn):
     extension = get_object_or_404(Extension.objects.filter(case__in=visible), pk=extension_id)
     extension = workflow.decide_extension(request.user, extension, approve=payload.approve, note=payload.note)
     return Extension.objects.select_related("case", "department").get(pk=extension.pk)
+
+
+class DepartmentSupervisionOut(Schema):
+    id: int
+    department_id: int
+    department_name: str
+    actor: str
+    at: datetime
+    note: str
+
+    @staticmethod
+    def resolve_department_name(obj):
+        return obj.department.name
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.username
+
+
+@router.post(
+    "/departments/{department_id}/supervise",
+    response={201: DepartmentSupervisionOut},
+    summary="督办 a whole department (leaders)",
+)
+def supervise_department(request, department_id: int, payload: NoteIn):
+    department = get_object_or_404(Department, pk=department_id)
+    supervision = workflow.supervise_department(request.user, department, note=payload.note)
+    return Status(
+        201, DepartmentSupervision.objects.select_related("department", "actor").get(pk=supervision.pk)
+    )
 
 
 @router.get("/{number}", response=CaseDetailOut, summary="One case with its history")

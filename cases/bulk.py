@@ -405,8 +405,13 @@ def _report_times(rng, offsets, span, now) -> list[datetime]:
 def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: several times faster than batched INSERTs
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
         cursor.executemany(sql, rows)
 
 

@@ -115,6 +115,11 @@ class Case(models.Model):  # 案件
             models.Index(fields=["street", "reported_at"]),
             models.Index(fields=["category", "state", "reported_at"]),
             models.Index(fields=["unit_grid", "reported_at"]),
+            # Covers the big screen's counts of a range of days by source, sub-type, street and state
+            # (centre/stats.py): an index-only range scan, no table rows read.
+            models.Index(
+                fields=["reported_at", "source", "category", "street", "state"], name="case_reported_counts"
+            ),
         ]
 
     def __str__(self):
@@ -165,7 +170,16 @@ class CaseEvent(models.Model):  # 案件流转记录: appended by every transiti
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["action", "at"]), models.Index(fields=["actor", "at"])]
+        indexes = [
+            models.Index(fields=["action", "at"]),
+            models.Index(fields=["actor", "at"]),
+            # Covers the on-time rates of a range of days (centre/stats.py); only events with a limit.
+            models.Index(
+                fields=["at", "step", "on_time"],
+                condition=models.Q(on_time__isnull=False),
+                name="event_on_time_at",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
@@ -277,6 +291,42 @@ class Extension(models.Model):  # 延期申请
         ordering = ["-requested_at"]
 
 
+class DepartmentSupervision(models.Model):  # 部门督办: a leader presses a whole department
+    """The record of a leader's 督办 of a department (not of one case): who, when, which department,
+    with what note. Written only by cases.workflow.supervise_department, together with the
+    department's inbox notice (a Reminder pointing here); like a CaseEvent it is never changed or
+    deleted, so it is the audit trail of department-level supervision."""
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+        verbose_name=_("department"),
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20)
+    at = models.DateTimeField(_("at"), db_index=True)
+    note = models.TextField(_("note"))
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("department supervision")
+        verbose_name_plural = _("department supervisions")
+
+    def __str__(self):
+        return f"{self.department_id} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("department supervisions are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("department supervisions are immutable")
+
+
 class Reminder(models.Model):  # 提醒 / 催办 / 督办 notices for handlers and leaders
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("即将超期")
@@ -301,6 +351,10 @@ class Reminder(models.Model):  # 提醒 / 催办 / 督办 notices for handlers a
     created_at = models.DateTimeField()
     note = models.TextField(blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A department-wide 督办 (no case): the record it was written with.
+    supervision = models.ForeignKey(
+        DepartmentSupervision, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
 
     class Meta:
         ordering = ["-created_at"]

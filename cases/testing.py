@@ -32,12 +32,12 @@ def make_catalogue(people) -> Catalogue:
     """Two sub-types of the current scheme for accounts.testing's departments, and default limits."""
     cover = Category.objects.create(
         scheme="GB/T 47678.5-2026", kind=Kind.COMPONENT, major_code="01", major_name="市政公用设施",
-        minor_code="01002", minor_name="污水井盖", department=people.city_management,
+        minor_code="01002", minor_name="污水井盖", pinyin_initials="wsjg", department=people.city_management,
         safety_hazard=True, registration_condition="井盖缺失、破损或移位",
     )  # fmt: skip
     garbage = Category.objects.create(
         scheme="GB/T 47678.5-2026", kind=Kind.EVENT, major_code="06", major_name="市容环境",
-        minor_code="06001", minor_name="暴露垃圾", department=people.water_company,
+        minor_code="06001", minor_name="暴露垃圾", pinyin_initials="bllj", department=people.water_company,
         registration_condition="垃圾堆放面积大于1平方米",
     )  # fmt: skip
     TimeLimit.objects.bulk_create(

@@ -34,6 +34,7 @@ Exceptions
     park(actor, case, *, reason) / unpark(actor, case, *, reason="")       挂账 / 解除挂账
     void(actor, case, *, reason)                                           作废
     supervise(actor, case, *, note) / urge(actor, case, *, note)           督办 / 催办
+    supervise_department(actor, department, *, note) -> DepartmentSupervision   督办 a whole department
     set_key_case(actor, case, *, key, note="")                             紧盯重点
     escalate(case, *, at=None)                                             automatic 督办 of an overdue case
 
@@ -59,6 +60,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseNumberSequence,
+    DepartmentSupervision,
     DispatchRule,
     Extension,
     Reminder,
@@ -119,6 +121,8 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("请填写原因。"))
+    if "\x00" in reason:  # PostgreSQL cannot store it: a 400, not a database error
+        raise DomainError(_("输入中含有不允许的控制字符。"))
     return reason
 
 
@@ -1043,6 +1047,36 @@ def supervise(actor, case: Case, *, note: str, at: datetime | None = None) -> Ca
         _notify(case, actor, Reminder.Kind.SUPERVISED, note, at)
         _record(case, actor, "supervise", at, from_state=case.state, reason=note, department=case.department)
     return case
+
+
+def supervise_department(
+    actor, department: Department, *, note: str, at: datetime | None = None
+) -> DepartmentSupervision:
+    """督办 of a whole department by a leader: no case changes, so no CaseEvent; the immutable
+    DepartmentSupervision record is the audit trail, and a notice (Reminder without a case) puts the
+    note at the top of the inbox of everyone in that department. Both in one transaction."""
+    require_role(actor, *LEADERS)
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("请填写督办意见。"))
+    if "\x00" in note:
+        raise DomainError(_("输入中含有不允许的控制字符。"))
+    if not department.active:
+        raise DomainError(_("部门「%(name)s」已停用，不能督办。") % {"name": department.name})
+    at = _now(at)
+    with transaction.atomic():
+        supervision = DepartmentSupervision.objects.create(
+            department=department, actor=actor, role=actor.role, at=at, note=note
+        )
+        Reminder.objects.create(
+            kind=Reminder.Kind.SUPERVISED,
+            department=department,
+            created_by=actor,
+            created_at=at,
+            note=note,
+            supervision=supervision,
+        )
+    return supervision
 
 
 def urge(actor, case: Case, *, note: str, at: datetime | None = None) -> Case:

@@ -4,12 +4,13 @@ Ordering by what the user picked recently or often is the phone's job, not this 
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from .local_settings import UNIT_LABELS
 from .models import Category, Scheme, TimeLimit
+from .search import search_categories
 
 router = Router(tags=["catalog"])
 
@@ -67,30 +68,7 @@ def majors(request, kind: str = "", scheme: str = Scheme.GB_2026):
     "/categories", response=list[CategoryOut], summary="Search categories (name, code, pinyin initials)"
 )
 def categories(request, q: str = "", kind: str = "", scheme: str = "", major_code: str = "", limit: int = 50):
-    qs = Category.objects.filter(active=True)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if scheme:
-        qs = qs.filter(scheme=scheme)
-    if major_code:
-        qs = qs.filter(major_code=major_code)
-    q = q.strip()
-    # Best matches first: the exact name, then names or initials that start with the query; the
-    # current scheme (GB/T 47678.5-2026) before the legacy one.
-    rank = [When(scheme=Scheme.GB_2026, then=Value(0))]
-    if q:
-        match = Q(minor_name__icontains=q) | Q(minor_code__startswith=q)
-        starts = Q(minor_name__startswith=q)
-        if q.isascii() and q.isalpha():
-            match |= Q(pinyin_initials__contains=q.lower())
-            starts |= Q(pinyin_initials__startswith=q.lower())
-        qs = qs.filter(match)
-        relevance = Case(When(minor_name=q, then=Value(0)), When(starts, then=Value(1)), default=Value(2))
-    else:
-        relevance = Value(0)
-    qs = qs.annotate(relevance=relevance, legacy=Case(*rank, default=Value(1)))
-    qs = qs.order_by("relevance", "legacy", "kind", "minor_code")
-    return list(qs[: max(1, min(limit, 500))])
+    return search_categories(q, kind=kind, scheme=scheme, major_code=major_code, limit=limit)
 
 
 def _limit(limit: TimeLimit, own: bool) -> dict:

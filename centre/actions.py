@@ -45,6 +45,11 @@ class Action:
         return True
 
 
+def has_nul(post) -> bool:
+    """A NUL character in any posted text: PostgreSQL cannot store it, so it is refused up front."""
+    return any("\x00" in value for values in post.lists() for value in values[1])
+
+
 def _reason(post) -> str:
     return (post.get("reason") or "").strip()
 
@@ -57,7 +62,10 @@ def _department(post) -> Department:
 
 
 def _until(post) -> datetime:
-    value = parse_datetime(post.get("until") or "")
+    try:
+        value = parse_datetime(post.get("until") or "")
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30T10:00
+        value = None
     if value is None:
         raise DomainError(_("请填写延期后的期限。"))
     if timezone.is_naive(value):

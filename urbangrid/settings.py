@@ -185,3 +185,16 @@ CELERY_BEAT_SCHEDULE["evaluation-rollup-attendance"] = {
     "schedule": 6 * 3600.0,
 }
 # --- end evaluation ---
+
+# --- centre ---
+# The big screen's day summaries: today's recomputed and stored every 30 s, past days stored once
+# they are over, so no screen ever computes a month from scratch (centre/stats.py).
+CELERY_BEAT_SCHEDULE["centre-refresh-overview"] = {
+    "task": "centre.refresh_overview",
+    "schedule": 30.0,
+}
+# --- end centre ---
+# --- centre live updates ---
+# Every page polls the live badge this often (seconds); a poll with nothing new costs 3 id lookups.
+CENTRE_LIVE_POLL_SECONDS = envint("CENTRE_LIVE_POLL_SECONDS", "15")
+# --- end centre live updates ---

@@ -110,7 +110,14 @@ def _walk(browsers, people, catalogue):
     # 1. carol (受理员) enters a hotline report and sends it to be verified (核实).
     page = browsers.open(people.carol, "/report/new/")
     page.select_option("#id_source", "public")
-    page.select_option("#id_category", str(catalogue.cover.pk))
+    # The sub-type is found by its pinyin initials, as on the phone: "jg" → 污水井盖.
+    page.fill("#id_category", "jg")
+    option = page.locator(".category-options li", has_text="污水井盖")
+    option.wait_for()
+    assert "暴露垃圾" not in page.locator(".category-options").inner_text()
+    shot(page, "01a-intake-category-search")
+    option.click()
+    assert page.input_value('input[name="category"]') == str(catalogue.cover.pk)
     page.fill("#id_lon", "102.8505")
     page.fill("#id_lat", "24.8805")
     page.fill("#id_address", "龙城街道西社区 春城路12号")
@@ -175,8 +182,20 @@ def _walk(browsers, people, catalogue):
     submit(page, "dispatch", reason="回退后改派自来水公司")
     assert Case.objects.get(number=number).department == people.water_company
 
-    # 8. erin (自来水公司) signs for it and asks for an extension (延期).
+    # 7b. leo (领导) presses the water company as a whole (部门督办) from his page.
+    page = browsers.open(people.leo, "/supervise/department/")
+    page.select_option('select[name="department"]', str(people.water_company.pk))
+    page.fill('textarea[name="note"]', "本周超期案件较多，请加快处置")
+    with page.expect_navigation():
+        page.click('form[data-action="supervise-department"] button[type=submit]')
+    assert "已对呈贡区自来水有限公司督办" in page.content()
+
+    # 8. erin (自来水公司) finds the 督办 on top of her inbox, signs for the case and asks for an
+    # extension (延期).
     page = browsers.open(people.erin, "/inbox/")
+    first_notice = page.locator(".notice").first
+    assert "本周超期案件较多，请加快处置" in first_notice.inner_text()
+    assert page.locator(".notice-supervised").count() == 1
     shot(page, "08-department-inbox")
     page.goto(browsers.base + f"/case/{number}/")
     submit(page, "department-accept")

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases import workflow
-from cases.models import Extension, Reminder, State
+from cases.models import DepartmentSupervision, Extension, Reminder, State
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,17 @@ def test_a_leaders_supervision_of_a_case_is_on_top_of_the_handlers_inbox(client,
 
 def test_a_leader_supervises_a_whole_department(client, people):
     client.force_login(people.leo)
-    client.post("/supervise/department/", {"department": people.water_company.pk, "note": "本周超期案件过多"})
+    response = client.post(
+        "/supervise/department/", {"department": people.water_company.pk, "note": "本周超期案件过多"}
+    )
+    assert response.status_code == 302
+    supervision = DepartmentSupervision.objects.get()
+    assert (supervision.department, supervision.actor, supervision.note) == (
+        people.water_company,
+        people.leo,
+        "本周超期案件过多",
+    )
+    assert "本周超期案件过多" in client.get("/supervise/department/").content.decode()  # the record, listed
     client.force_login(people.erin)
     assert [n.note for n in client.get("/inbox/").context["notices"]] == ["本周超期案件过多"]
     client.force_login(people.dora)
@@ -189,12 +199,52 @@ def test_a_leader_supervises_a_whole_department(client, people):
         ).status_code
         == 403
     )
+    assert DepartmentSupervision.objects.count() == 1
+
+
+def test_a_department_supervision_stays_on_top_of_newer_deadline_reminders(client, people):
+    workflow.supervise_department(people.leo, people.water_company, note="本月处置率偏低", at=timezone.now())
+    later = timezone.now() + timedelta(minutes=5)
+    Reminder.objects.bulk_create(
+        Reminder(
+            kind=Reminder.Kind.OVERDUE, department=people.water_company, created_at=later, note=f"超期 {n}"
+        )
+        for n in range(30)
+    )
+    client.force_login(people.erin)
+    response = client.get("/inbox/")
+    notices = response.context["notices"]
+    assert (notices[0].kind, notices[0].note) == (Reminder.Kind.SUPERVISED, "本月处置率偏低")
+    assert len(notices) == 20
+    html = response.content.decode()
+    assert html.index("本月处置率偏低") < html.index("超期 29")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"department": "", "note": "督办"},
+        {"department": "abc", "note": "督办"},
+        {"department": "999999", "note": "督办"},
+        {"note": "督办"},
+        {"department": "1", "note": ""},
+        {"department": "1", "note": "   "},
+    ],
+)
+def test_bad_input_on_the_department_supervision_form_is_a_form_error(client, people, data):
+    if data.get("department") == "1":
+        data = {**data, "department": str(people.water_company.pk)}
+    client.force_login(people.leo)
+    response = client.post("/supervise/department/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert 'class="errorlist' in response.content.decode()
+    assert not DepartmentSupervision.objects.exists()
 
 
 def test_a_handler_marks_a_notice_read(client, people):
-    from centre.notices import supervise_department
-
-    notice = supervise_department(people.leo, people.water_company, note="加快处置")
+    workflow.supervise_department(people.leo, people.water_company, note="加快处置")
+    notice = Reminder.objects.get()
     client.force_login(people.erin)
     client.post("/inbox/", {"read": notice.pk})
     assert client.get("/inbox/").context["notices"] == []

@@ -1,6 +1,7 @@
 """The big-screen overview's figures."""
 
-from datetime import timedelta
+import io
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -49,3 +50,85 @@ def test_the_screen_page_loads_echarts_and_refreshes_itself(client, people):
     html = client.get("/screen/").content.decode()
     assert "/static/vendor/echarts/dist/echarts.min.js" in html
     assert 'data-refresh="30"' in html
+
+
+def _local(day, hour, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def test_reports_either_side_of_local_midnight_count_on_their_own_days(client, people, report):
+    today = timezone.localdate()
+    for days_ago, hour, minute in [(3, 23, 59), (2, 0, 1), (2, 0, 2), (2, 23, 59), (1, 0, 0)]:
+        report(at=_local(today - timedelta(days=days_ago), hour, minute))
+    client.force_login(people.leo)
+    trend = {row["day"]: row["reported"] for row in client.get("/screen/data.json").json()["trend"]}
+    assert [trend[(today - timedelta(days=n)).isoformat()] for n in (4, 3, 2, 1, 0)] == [0, 1, 3, 1, 0]
+
+
+def test_the_periodic_task_stores_the_days_and_a_restarted_screen_reads_them(
+    client, people, report, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from centre.models import OverviewDay
+
+    report(at=timezone.now() - timedelta(days=2))
+    report()
+    call_command("runtasks", "--once", stdout=io.StringIO())  # the embedded runner, no broker
+    days = OverviewDay.objects.count()
+    assert days >= 30 and OverviewDay.objects.get(day=timezone.localdate()).figures["total"] == 1
+    client.force_login(people.leo)
+    cache.clear()  # a restarted process: nothing in its cache
+    # Session, user, the stored days in one query, today's states, the open figures (5 queries):
+    # no day is computed again.
+    with django_assert_max_num_queries(2 + 1 + 1 + 5):
+        data = client.get("/screen/data.json").json()
+    assert data["month"]["total"] >= 1 and data["today"]["total"] == 1
+    assert sum(row["reported"] for row in data["trend"]) == 2
+    assert OverviewDay.objects.count() == days
+
+
+def test_a_past_day_stored_after_it_ended_is_final_and_read_as_stored(client, people, report):
+    from django.core.cache import cache
+
+    from centre import stats
+    from centre.models import OverviewDay
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    report(at=_local(yesterday, 10))
+    stats.refresh_overview()
+    row = OverviewDay.objects.get(day=yesterday)
+    assert row.figures["total"] == 1
+    # A late report written into yesterday (the simulator writes history): the final row stands
+    # until a rebuild.
+    report(at=_local(yesterday, 11))
+    cache.clear()
+    client.force_login(people.leo)
+    trend = {r["day"]: r["reported"] for r in client.get("/screen/data.json").json()["trend"]}
+    assert trend[yesterday.isoformat()] == 1
+    stats.refresh_overview(rebuild=True)
+    cache.clear()
+    trend = {r["day"]: r["reported"] for r in client.get("/screen/data.json").json()["trend"]}
+    assert trend[yesterday.isoformat()] == 2
+
+
+def test_a_day_stored_before_it_ended_is_computed_again(client, people, report):
+    from django.core.cache import cache
+
+    from centre import stats
+    from centre.models import OverviewDay
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    report(at=_local(yesterday, 10))
+    stats.refresh_overview(now=_local(yesterday, 12))  # stored at noon yesterday: not final
+    report(at=_local(yesterday, 15))
+    cache.clear()
+    client.force_login(people.leo)
+    trend = {r["day"]: r["reported"] for r in client.get("/screen/data.json").json()["trend"]}
+    assert trend[yesterday.isoformat()] == 2
+    assert OverviewDay.objects.get(day=yesterday).figures["total"] == 2
+
+
+def test_the_refresh_task_is_on_the_beat_schedule(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["centre-refresh-overview"]["task"] == "centre.refresh_overview"

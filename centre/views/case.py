@@ -1,23 +1,25 @@
 """The case page: everything about one case and the actions the viewer may take; the extension
 approvals; a leader's 督办 of a department."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import CENTRE_ROLES, Department, Role
 from accounts.permissions import is_centre
 from cases import workflow
-from cases.models import Attachment, Case, Extension
+from cases.models import Attachment, Case, DepartmentSupervision, Extension
 from urbangrid.errors import DomainError
 
-from .. import actions, notices, queries
+from .. import actions, queries
 from ..access import roles_required
 
 VIEWERS = (*CENTRE_ROLES, Role.DEPARTMENT)
@@ -98,8 +100,9 @@ def detail(request, number):
 
 def _back(request, case: Case):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    # Only a path on this site (a bare word would be taken for a URL name by redirect()).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
     return redirect("centre:case", case.number)
 
 
@@ -112,6 +115,9 @@ def act(request, number, action):
         raise Http404
     if not chosen.allowed_for(request.user, case):
         raise PermissionDenied(_("您不能对此案件执行「%(action)s」。") % {"action": chosen.label})
+    if actions.has_nul(request.POST):
+        messages.error(request, _("输入中含有不允许的控制字符。"))
+        return _back(request, case)
     if chosen.reason_required and not (request.POST.get("reason") or "").strip():
         messages.error(request, _("「%(action)s」需要填写原因。") % {"action": chosen.label})
         return _back(request, case)
@@ -131,12 +137,19 @@ def act(request, number, action):
 def extensions(request):
     """Pending extension requests (值班长 approves or rejects)."""
     if request.method == "POST":
-        extension = get_object_or_404(Extension, pk=request.POST.get("extension"))
+        pk, decision = request.POST.get("extension", ""), request.POST.get("decision")
+        extension = Extension.objects.filter(pk=pk).first() if pk.isdigit() and len(pk) < 12 else None
+        if extension is None:
+            raise Http404(_("延期申请不存在。"))
         try:
+            if decision not in ("approve", "reject"):
+                raise DomainError(_("请选择批准或驳回。"))
+            if actions.has_nul(request.POST):
+                raise DomainError(_("输入中含有不允许的控制字符。"))
             workflow.decide_extension(
                 request.user,
                 extension,
-                approve=request.POST.get("decision") == "approve",
+                approve=decision == "approve",
                 note=request.POST.get("note", ""),
             )
         except DomainError as exc:
@@ -156,17 +169,29 @@ def extensions(request):
 
 @roles_required(Role.LEADER, Role.ADMIN)
 def supervise_department(request):
-    if request.method == "POST":
-        department = get_object_or_404(Department, pk=request.POST.get("department"))
+    form = SuperviseDepartmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        department = form.cleaned_data["department"]
         try:
-            notices.supervise_department(request.user, department, note=request.POST.get("note", ""))
+            workflow.supervise_department(request.user, department, note=form.cleaned_data["note"])
         except DomainError as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("已对%(department)s督办。") % {"department": department.name})
-        return redirect("centre:supervise-department")
-    return render(
-        request,
-        "centre/supervise_department.html",
-        {"departments": actions.dispatch_departments()},
+            return redirect("centre:supervise-department")
+    recent = DepartmentSupervision.objects.select_related("department", "actor").prefetch_related("notices")
+    return render(request, "centre/supervise_department.html", {"form": form, "recent": list(recent[:20])})
+
+
+class SuperviseDepartmentForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_lazy("部门"),
+        queryset=Department.objects.none(),
+        empty_label=_lazy("请选择部门"),
+        error_messages={"invalid_choice": _lazy("所选部门不存在或已停用。")},
     )
+    note = forms.CharField(label=_lazy("督办意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = actions.dispatch_departments()

@@ -24,8 +24,10 @@ def _department(user):
 @roles_required(Role.DEPARTMENT)
 def inbox(request):
     department = _department(request.user)
-    if request.method == "POST" and request.POST.get("read"):
-        notices.mark_read(request.user, int(request.POST["read"]))
+    if request.method == "POST":
+        read = request.POST.get("read", "")
+        if read.isdigit() and len(read) < 12:  # anything else is no notice of ours
+            notices.mark_read(request.user, int(read))
         return redirect("centre:inbox")
     now = timezone.now()
     rows = queries.department_inbox(department)

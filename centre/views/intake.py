@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import workflow
@@ -14,10 +15,33 @@ from ..access import roles_required
 from ..actions import INTAKE
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        scheme = "GB" if obj.scheme.startswith("GB") else "CJ"
-        return f"[{scheme}] {obj.minor_code} {obj.minor_name}（{obj.get_kind_display()}·{obj.major_name}）"
+class CategorySearchInput(forms.Widget):
+    """A search box over the catalogue (Chinese name, code or pinyin initials: "jg" → 井盖) that
+    fills a hidden sub-type id. The matches come from the catalogue's search API (catalog/search.py),
+    the same search the phone app's API serves; static/centre/category_search.js does the typing."""
+
+    template_name = "centre/_category_search.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        category = None
+        if value not in (None, ""):
+            category = (
+                Category.objects.filter(pk=value, active=True).first() if str(value).isdigit() else None
+            )
+        context["widget"].update(
+            {
+                "api": reverse("api:categories"),
+                "label": category_label(category) if category else "",
+                "category_id": category.pk if category else "",
+            }
+        )
+        return context
+
+
+def category_label(category) -> str:
+    scheme = "GB" if category.scheme.startswith("GB") else "CJ"
+    return f"{category.minor_name}（{category.major_name}·{scheme} {category.minor_code}）"
 
 
 class ReportForm(forms.Form):
@@ -28,7 +52,12 @@ class ReportForm(forms.Form):
     )
     category = forms.ModelChoiceField(
         label=_("小类"),
-        queryset=Category.objects.filter(active=True).order_by("scheme", "kind", "minor_code"),
+        queryset=Category.objects.filter(active=True),
+        widget=CategorySearchInput,
+        error_messages={
+            "required": _("请输入名称或拼音首字母，并从列表中选择小类。"),
+            "invalid_choice": _("所选小类不存在或已停用，请重新选择。"),
+        },
     )
     lon = forms.FloatField(label=_("经度"), min_value=-180, max_value=180)
     lat = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90)

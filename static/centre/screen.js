@@ -5,11 +5,10 @@
   const url = root.dataset.url;
   const refresh = Number(root.dataset.refresh || 30) * 1000;
   const text = { color: "#dfe8f5" };
+  // Words come translated from the page (gettext), never written here.
+  const words = { reported: root.dataset.reported, closed: root.dataset.closed, empty: root.dataset.empty, offline: root.dataset.offline };
   const charts = {};
-  // UI strings go through Django's JavaScript catalogue (/jsi18n/, loaded by base.html).
-  const _ = (t) => (window.gettext ? window.gettext(t) : t);
   const LANG = document.documentElement.lang || "zh-hans";
-  const REPORTED = _("上报"), CLOSED = _("结案");
 
   function chart(id) {
     if (!charts[id]) {
@@ -22,10 +21,13 @@
   function title(c) { return { text: c.__title, textStyle: { color: "#fff", fontSize: 16 }, left: 8, top: 4 }; }
   function set(id, value) { document.getElementById(id).textContent = value; }
 
+  function emptyNote(rows) {
+    return rows.length ? [] : [{ text: words.empty, left: "center", top: "middle", textStyle: { color: "#9fb5d3", fontSize: 18, fontWeight: "normal" } }];
+  }
   function pie(id, rows) {
     const c = chart(id);
     c.setOption({
-      title: title(c), tooltip: { trigger: "item" },
+      title: [title(c)].concat(emptyNote(rows)), tooltip: { trigger: "item" },
       legend: { bottom: 0, textStyle: text, type: "scroll" },
       series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "52%"],
         label: { color: "#fff", formatter: "{b}\n{c}" },
@@ -36,10 +38,10 @@
     const c = chart(id);
     const names = rows.map((r) => r.name), values = rows.map((r) => r.value);
     const cat = { type: "category", data: names, axisLabel: { color: "#dfe8f5", interval: 0, rotate: horizontal ? 0 : 30 } };
-    const val = { type: "value", axisLabel: text, splitLine: { lineStyle: { color: "#2a3d5c" } } };
+    const val = { type: "value", minInterval: 1, axisLabel: text, splitLine: { lineStyle: { color: "#2a3d5c" } } };
     c.setOption({
-      title: title(c), tooltip: { trigger: "axis" },
-      grid: { left: horizontal ? 130 : 50, right: 30, top: 40, bottom: horizontal ? 20 : 70 },
+      title: [title(c)].concat(emptyNote(rows)), tooltip: { trigger: "axis" },
+      grid: { left: horizontal ? 130 : 50, right: 40, top: 56, bottom: horizontal ? 20 : 70 },
       xAxis: horizontal ? val : cat, yAxis: horizontal ? Object.assign(cat, { inverse: true }) : val,
       series: [{ type: "bar", data: values, itemStyle: { color: "#3aa0ff" }, label: { show: true, color: "#fff", position: horizontal ? "right" : "top" } }],
     }, true);
@@ -51,21 +53,21 @@
     set("k-key", d.open.key);
     const t = chart("c-trend");
     t.setOption({
-      title: title(t), tooltip: { trigger: "axis" }, legend: { data: [REPORTED, CLOSED], textStyle: text, right: 10, top: 4 },
+      title: title(t), tooltip: { trigger: "axis" }, legend: { data: [words.reported, words.closed], textStyle: text, right: 10, top: 4 },
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: d.trend.map((r) => r.day.slice(5)), axisLabel: text },
-      yAxis: { type: "value", axisLabel: text, splitLine: { lineStyle: { color: "#2a3d5c" } } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: text, splitLine: { lineStyle: { color: "#2a3d5c" } } },
       series: [
-        { name: REPORTED, type: "line", smooth: true, data: d.trend.map((r) => r.reported), areaStyle: { opacity: 0.15 } },
-        { name: CLOSED, type: "line", smooth: true, data: d.trend.map((r) => r.closed) },
+        { name: words.reported, type: "line", smooth: true, data: d.trend.map((r) => r.reported), areaStyle: { opacity: 0.15 } },
+        { name: words.closed, type: "line", smooth: true, data: d.trend.map((r) => r.closed) },
       ],
     }, true);
     pie("c-source", d.today.by_source);
     pie("c-state", d.open.by_state);
     const o = chart("c-ontime");
     o.setOption({
-      title: title(o), tooltip: { formatter: (p) => p.name + "：" + p.value + "%" },
-      grid: { left: 50, right: 20, top: 40, bottom: 30 },
+      title: [title(o)].concat(emptyNote(d.on_time_month)), tooltip: { formatter: (p) => p.name + "：" + p.value + "%" },
+      grid: { left: 50, right: 20, top: 56, bottom: 30 },
       xAxis: { type: "category", data: d.on_time_month.map((r) => r.name), axisLabel: text },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: Object.assign({ formatter: "{value}%" }, text), splitLine: { lineStyle: { color: "#2a3d5c" } } },
       series: [{ type: "bar", data: d.on_time_month.map((r) => r.rate),
@@ -81,7 +83,7 @@
     fetch(url, { credentials: "same-origin" })
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then(draw)
-      .catch(() => set("screen-updated", _("连接中断，稍后重试")));
+      .catch(() => set("screen-updated", words.offline));
   }
   function clock() { document.getElementById("screen-clock").textContent = new Date().toLocaleString(LANG); }
   load(); clock();
