@@ -115,6 +115,10 @@ class Case(models.Model):  # 案件
             models.Index(fields=["street", "reported_at"]),
             models.Index(fields=["category", "state", "reported_at"]),
             models.Index(fields=["unit_grid", "reported_at"]),
+            # 漏报: the cases of a responsibility grid from other sources in a period.
+            models.Index(
+                fields=["responsibility_grid", "source", "reported_at"], name="case_grid_source_reported"
+            ),
         ]
 
     def __str__(self):
@@ -165,7 +169,20 @@ class CaseEvent(models.Model):  # 案件流转记录: appended by every transiti
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["action", "at"]), models.Index(fields=["actor", "at"])]
+        indexes = [
+            # The evaluation's aggregates (evaluation/indicators.py) read a period's events of a few
+            # actions: this index covers every column they read, so they never visit the table.
+            models.Index(
+                fields=["action", "at", "actor", "case", "role", "on_time", "due_at", "department"],
+                name="caseevent_action_at_cover",
+            ),
+            models.Index(fields=["actor", "at"]),
+            # "Does this case also have an event of that action (by then, of that department)?":
+            # the EXISTS tests of the indicators, one index probe each.
+            models.Index(
+                fields=["case", "action", "at", "department", "on_time"], name="caseevent_case_action"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
