@@ -21,6 +21,7 @@ This module only reads; it never writes anything.
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -150,6 +151,12 @@ def _closed_by(until, *, on_time=False) -> Q:
     return Q(_case_has(f.CLOSE, **extra))
 
 
+# A condition that other figures' conditions are built on returns one and the same Q for a period,
+# so that figure_counts_many can see it in each of them and evaluate it once, in the WHERE.
+_shared = functools.lru_cache(maxsize=64)
+
+
+@_shared
 def _registered_not_parked(period) -> Q:
     return _action(f.REGISTER) & ~_parked_at(period.bounds[1])
 
@@ -352,6 +359,7 @@ def _returned_by_department(until) -> Q:
     return Q(Exists(returned))
 
 
+@_shared
 def _assigned(period) -> Q:
     """Sent to the department in the period (dispatch or reassignment) and not returned by it."""
     return _action(f.DISPATCH, f.REASSIGN) & ~_returned_by_department(period.bounds[1])
@@ -619,11 +627,10 @@ class _Batch:
         if len(self.groups) == 1 and not _single_valued(self.model, self.groups[0]):
             # Rows without an object are dropped below; a many-to-many join is made inner here.
             filters &= Q(**{f"{self.groups[0]}__isnull": False})
-        if len(aggregated) == 1:
-            # One condition: it is the WHERE (joins of a many-to-many become inner joins there).
-            ((alias, (condition, per_event)),) = aggregated.items()
-            filters &= condition
-            aggregated = {alias: (Q(), per_event)}
+        # What every condition requires is the WHERE, evaluated once per row (with one condition:
+        # all of it, and the joins of a many-to-many become inner joins there).
+        common, aggregated = _common_conjuncts(aggregated)
+        filters &= common
         # One filter() call, so that a many-to-many named by both the condition and the group is
         # one join (the drill-down, cases_behind, filters the same way).
         query = query.filter(filters)
@@ -647,6 +654,31 @@ class _Batch:
                     totals[receiver] = totals.get(receiver, 0) + row[1][alias]
             for object_id, value in totals.items():
                 yield type_key, figure_key, object_id, value
+
+
+def _conjuncts(condition) -> list:
+    if (
+        isinstance(condition, Q)
+        and not condition.negated
+        and (condition.connector == Q.AND or len(condition) == 1)
+    ):
+        return list(condition.children)
+    return [condition]
+
+
+def _common_conjuncts(aggregated: dict) -> tuple[Q, dict]:
+    """(the conjuncts every condition has, each condition without them). A row failing a common
+    conjunct counts in no figure, so filtering it out before the aggregates changes no count."""
+    conjuncts = {alias: _conjuncts(condition) for alias, (condition, _per_event) in aggregated.items()}
+    first, *others = conjuncts.values()
+    common = [c for c in first if all(any(c == o for o in other) for other in others)]
+    if not common:
+        return Q(), aggregated
+    rest = {}
+    for alias, (_condition, per_event) in aggregated.items():
+        remaining = [c for c in conjuncts[alias] if not any(c == k for k in common)]
+        rest[alias] = (Q(*remaining), per_event)
+    return Q(*common), rest
 
 
 def _base_query(base: str, period: Period):

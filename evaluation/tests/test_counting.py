@@ -145,3 +145,20 @@ def test_the_aggregate_session_settings_last_one_transaction_only():
     with aggregate_queries():
         assert (setting("jit"), setting("work_mem")) == ("off", "64MB")
     assert (setting("jit"), setting("work_mem")) == outside
+
+
+def test_what_every_condition_of_a_query_requires_becomes_its_where():
+    parked = ~Q(action="park")  # stands for a shared sub-condition (one object, as _shared gives)
+    registered = Q(action__in=["register"]) & parked
+    closed = registered & Q(on_time=True)
+    common, rest = indicators._common_conjuncts({"a": (registered, False), "b": (closed, True)})
+    assert common == Q(("action__in", ["register"]), parked)
+    assert rest == {"a": (Q(), False), "b": (Q(on_time=True), True)}
+    # nothing in common: nothing moves
+    other = Q(action="close")
+    assert indicators._common_conjuncts({"a": (registered, False), "b": (other, False)}) == (
+        Q(),
+        {"a": (registered, False), "b": (other, False)},
+    )
+    # a shared condition is one object for a period, so that it is seen as common
+    assert indicators._registered_not_parked(MARCH) is indicators._registered_not_parked(MARCH)
