@@ -151,9 +151,22 @@ def _closed_by(until, *, on_time=False) -> Q:
     return Q(_case_has(f.CLOSE, **extra))
 
 
-# A condition that other figures' conditions are built on returns one and the same Q for a period,
-# so that figure_counts_many can see it in each of them and evaluate it once, in the WHERE.
-_shared = functools.lru_cache(maxsize=64)
+def _shared(condition):
+    """A condition that other figures' conditions are built on gives one and the same Q for a
+    period (and time zone, which the period's bounds depend on), so that figure_counts_many can
+    see it in each of them and evaluate it once, in the WHERE. Q objects are never changed after
+    they are built (filters and & | ~ make new ones), so sharing them is safe."""
+    from django.utils import timezone
+
+    @functools.lru_cache(maxsize=64)
+    def cached(period, _zone):
+        return condition(period)
+
+    @functools.wraps(condition)
+    def shared(period):
+        return cached(period, str(timezone.get_current_timezone()))
+
+    return shared
 
 
 @_shared
