@@ -120,6 +120,10 @@ class Case(models.Model):  # 案件
             models.Index(
                 fields=["reported_at", "source", "category", "street", "state"], name="case_reported_counts"
             ),
+            # 漏报: the cases of a responsibility grid from other sources in a period.
+            models.Index(
+                fields=["responsibility_grid", "source", "reported_at"], name="case_grid_source_reported"
+            ),
         ]
 
     def __str__(self):
@@ -171,13 +175,23 @@ class CaseEvent(models.Model):  # 案件流转记录: appended by every transiti
     class Meta:
         ordering = ["at", "id"]
         indexes = [
-            models.Index(fields=["action", "at"]),
-            models.Index(fields=["actor", "at"]),
             # Covers the on-time rates of a range of days (centre/stats.py); only events with a limit.
             models.Index(
                 fields=["at", "step", "on_time"],
                 condition=models.Q(on_time__isnull=False),
                 name="event_on_time_at",
+            ),
+            # The evaluation's aggregates (evaluation/indicators.py) read a period's events of a few
+            # actions: this index covers every column they read, so they never visit the table.
+            models.Index(
+                fields=["action", "at", "actor", "case", "role", "on_time", "due_at", "department"],
+                name="caseevent_action_at_cover",
+            ),
+            models.Index(fields=["actor", "at"]),
+            # "Does this case also have an event of that action (by then, of that department)?":
+            # the EXISTS tests of the indicators, one index probe each.
+            models.Index(
+                fields=["case", "action", "at", "department", "on_time"], name="caseevent_case_action"
             ),
         ]
 

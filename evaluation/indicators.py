@@ -21,6 +21,7 @@ This module only reads; it never writes anything.
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +34,7 @@ from accounts.models import Department, Role, User
 from . import facts as f
 from .measures import local_bounds, rate
 from .rules import band_score, grade, rules_for, weighted_score
+from .session import aggregate_queries
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,25 @@ def _closed_by(until, *, on_time=False) -> Q:
     return Q(_case_has(f.CLOSE, **extra))
 
 
+def _shared(condition):
+    """A condition that other figures' conditions are built on gives one and the same Q for a
+    period (and time zone, which the period's bounds depend on), so that figure_counts_many can
+    see it in each of them and evaluate it once, in the WHERE. Q objects are never changed after
+    they are built (filters and & | ~ make new ones), so sharing them is safe."""
+    from django.utils import timezone
+
+    @functools.lru_cache(maxsize=64)
+    def cached(period, _zone):
+        return condition(period)
+
+    @functools.wraps(condition)
+    def shared(period):
+        return cached(period, str(timezone.get_current_timezone()))
+
+    return shared
+
+
+@_shared
 def _registered_not_parked(period) -> Q:
     return _action(f.REGISTER) & ~_parked_at(period.bounds[1])
 
@@ -351,6 +372,7 @@ def _returned_by_department(until) -> Q:
     return Q(Exists(returned))
 
 
+@_shared
 def _assigned(period) -> Q:
     """Sent to the department in the period (dispatch or reassignment) and not returned by it."""
     return _action(f.DISPATCH, f.REASSIGN) & ~_returned_by_department(period.bounds[1])
@@ -413,35 +435,41 @@ DEPARTMENT = ObjectType(
 )
 
 
+# The region figures' conditions, one function each shared by the three region types (and by the
+# supervisors' 责任网格立案数), so that figure_counts_many evaluates each condition once per row.
+def _any_case(period) -> Q:
+    return Q()
+
+
+def _supervisor_source(period) -> Q:
+    return Q(**{f"{f.CASE_SOURCE}__in": f.SUPERVISOR_SOURCES})
+
+
+def _registered_and_closed(period) -> Q:
+    return _registered_not_parked(period) & _closed_by(period.bounds[1])
+
+
+def _registered_and_closed_on_time(period) -> Q:
+    return _registered_not_parked(period) & _closed_by(period.bounds[1], on_time=True)
+
+
 def _region(key, label, case_field) -> ObjectType:
     return ObjectType(
         key,
         label,
         figures=[
-            Figure("reports", _("上报数"), "case", case_field, lambda p: Q()),
-            Figure(
-                "supervisor_reports",
-                _("监督员上报数"),
-                "case",
-                case_field,
-                lambda p: Q(**{f"{f.CASE_SOURCE}__in": f.SUPERVISOR_SOURCES}),
-            ),
+            Figure("reports", _("上报数"), "case", case_field, _any_case),
+            Figure("supervisor_reports", _("监督员上报数"), "case", case_field, _supervisor_source),
             Figure(
                 "registered", _("立案数（不含挂账）"), "event", f"case__{case_field}", _registered_not_parked
             ),
-            Figure(
-                "closed",
-                _("结案数"),
-                "event",
-                f"case__{case_field}",
-                lambda p: _registered_not_parked(p) & _closed_by(p.bounds[1]),
-            ),
+            Figure("closed", _("结案数"), "event", f"case__{case_field}", _registered_and_closed),
             Figure(
                 "closed_on_time",
                 _("按期结案数"),
                 "event",
                 f"case__{case_field}",
-                lambda p: _registered_not_parked(p) & _closed_by(p.bounds[1], on_time=True),
+                _registered_and_closed_on_time,
             ),
         ],
         rates=[
@@ -509,29 +537,260 @@ def figure_counts(object_type_key: str, period: Period, *, hidden: bool = False)
 def figure_counts_many(
     object_type_keys, period: Period, *, hidden: bool = False
 ) -> dict[str, dict[int, dict[str, int]]]:
-    """object type → object id → figure → count, with one GROUP BY query per (base, group) over all
-    the types asked for: the four kinds of centre staff are all grouped by the event's actor, so
-    their figures come from a single pass over the period's events."""
-    batches: dict[tuple[str, str], list[tuple[str, Figure]]] = {}
+    """object type → object id → figure → count for all the types asked for, in a few GROUP BY
+    queries that share the work (every sharing below is exact):
+
+    - figures grouped by the same field of the base row share one query: the four kinds of centre
+      staff are all grouped by the event's actor, so their figures come from one pass over the
+      period's events;
+    - figures grouped by a field of the case (its street, community, responsibility grid) share
+      one query over all those fields at once, whatever the field: a case has one street, one
+      community and one grid, so per-case counts summed per street, per community or per grid
+      are the same as three separate queries;
+    - a grouping that ends in a many-to-many hop (the supervisors of the case's responsibility
+      grid) is counted per grid and spread to each grid's supervisors afterwards, when the
+      condition does not look through that hop (a case has one grid: the sums stay distinct);
+    - a condition used by several figures (the region types share theirs) is evaluated once;
+    - on the events, figures of disjoint sets of actions are counted by separate queries, each
+      reading only its actions' rows and evaluating only its own conditions (one query per
+      condition per row is what costs, not the index range scans), and a query of event-counted
+      figures only needs no grouping per case.
+    """
+    entries: dict[tuple, list] = {}
     for type_key in object_type_keys:
         for figure in object_type(type_key).figures:
             if figure.hidden and not hidden:
                 continue
-            batches.setdefault((figure.base, figure.group), []).append((type_key, figure))
+            condition = figure.condition(period)
+            paths = _referenced_paths(condition)
+            model = f.Case() if figure.base == "case" else f.CaseEvent()
+            group, spread = figure.group, None
+            hop = _many_to_many_tail(model, group)
+            if hop is not None and paths is not None and not any(p.startswith(group) for p in paths):
+                group, spread = hop[0], hop[1]
+            case_level = figure.base == "case" or group.startswith("case__")
+            if case_level and _single_valued(model, group):
+                key = (figure.base, "per case")
+            else:
+                key = (figure.base, group)
+            entries.setdefault(key, []).append((type_key, figure, group, condition, paths, spread))
     counts: dict[str, dict[int, dict[str, int]]] = {key: {} for key in object_type_keys}
-    for (_base_name, group), figures in batches.items():
-        conditions = {f"{t}_{fig.key}": (t, fig, fig.condition(period)) for t, fig in figures}
-        query = _base(figures[0][1], period)
-        scope = _actions_scope([condition for _t, _fig, condition in conditions.values()])
-        if scope is not None:
-            # Only the events of these actions can count: a cheap filter before the aggregates
-            # (the full conditions, with their EXISTS tests, are evaluated once, in the FILTERs).
-            query = query.filter(**{f"{f.EVENT_ACTION}__in": sorted(scope)})
-        rows = _two_level_counts(query, group, conditions)
-        for row in rows:
-            for alias, (type_key, fig, _condition) in conditions.items():
-                counts[type_key].setdefault(row[group], {})[fig.key] = row[alias]
+    with aggregate_queries():
+        for (base, _group), batch_entries in entries.items():
+            model = f.Case() if base == "case" else f.CaseEvent()
+            for part in _by_actions(batch_entries) if base == "event" else [batch_entries]:
+                batch = _Batch(base, model)
+                for entry in part:
+                    batch.add(*entry)
+                for type_key, figure_key, object_id, value in batch.run(period):
+                    counts[type_key].setdefault(object_id, {})[figure_key] = value
     return counts
+
+
+def _by_actions(entries) -> list[list]:
+    """The entries split into parts whose conditions share no event action (one part when a
+    condition's actions cannot be read)."""
+    actions = [_actions_of(entry[3]) for entry in entries]
+    if any(found is None for found in actions):
+        return [entries]
+    parts: list[tuple[set, list]] = []
+    for entry, found in zip(entries, actions, strict=True):
+        joined = [part for part in parts if part[0] & found]
+        merged = (set(found), [entry])
+        for part in joined:
+            merged[0].update(part[0])
+            merged[1][:0] = part[1]
+            parts.remove(part)
+        parts.append(merged)
+    return [part_entries for _actions, part_entries in parts]
+
+
+class _Batch:
+    """Figures counted by one query: their groups, their distinct conditions, who gets what."""
+
+    def __init__(self, base: str, model):
+        self.base = base
+        self.model = model
+        self.groups: list[str] = []
+        self.conditions: dict[tuple, tuple[str, Q, bool]] = {}  # key → (alias, condition, per event)
+        self.targets: list[tuple[str, str, int, str, str | None]] = []
+        self.multi_valued = False  # a condition or group joins rows that repeat a base row
+        self.distinct_cases = False  # some figure counts the distinct cases of its rows
+
+    def add(self, type_key, figure: Figure, group: str, condition, paths, spread):
+        if group not in self.groups:
+            self.groups.append(group)
+        per_event = figure.base == "event" and figure.count == EVENTS
+        self.distinct_cases |= figure.base == "event" and not per_event
+        key = (figure.condition, per_event)
+        if key not in self.conditions:
+            self.conditions[key] = (f"n{len(self.conditions)}", condition, per_event)
+        if paths is None or not all(_single_valued(self.model, p) for p in paths | {group}):
+            self.multi_valued = True
+        self.targets.append((type_key, figure.key, self.groups.index(group), self.conditions[key][0], spread))
+
+    def run(self, period):
+        query = _base_query(self.base, period)
+        conditions = [condition for _alias, condition, _per_event in self.conditions.values()]
+        scope = _actions_scope(conditions) if self.base == "event" else None
+        filters = Q(**{f"{f.EVENT_ACTION}__in": sorted(scope)}) if scope is not None else Q()
+        aggregated = {
+            alias: (condition, per_event) for alias, condition, per_event in self.conditions.values()
+        }
+        if len(self.groups) == 1 and not _single_valued(self.model, self.groups[0]):
+            # Rows without an object are dropped below; a many-to-many join is made inner here.
+            filters &= Q(**{f"{self.groups[0]}__isnull": False})
+        # What every condition requires is the WHERE, evaluated once per row (with one condition:
+        # all of it, and the joins of a many-to-many become inner joins there).
+        common, aggregated = _common_conjuncts(aggregated)
+        filters &= common
+        # One filter() call, so that a many-to-many named by both the condition and the group is
+        # one join (the drill-down, cases_behind, filters the same way).
+        query = query.filter(filters)
+        rows = _grouped_counts(
+            query, self.groups, aggregated, per_case=self.distinct_cases or self.multi_valued
+        )
+        spread_to = {}
+        for type_key, figure_key, index, alias, spread in self.targets:
+            totals: dict[int, int] = {}
+            for row in rows:
+                object_id = row[0][index]
+                if object_id is None:
+                    continue
+                if spread is not None:
+                    if spread not in spread_to:
+                        spread_to[spread] = _spread_map(spread)
+                    receivers = spread_to[spread].get(object_id, ())
+                else:
+                    receivers = (object_id,)
+                for receiver in receivers:
+                    totals[receiver] = totals.get(receiver, 0) + row[1][alias]
+            for object_id, value in totals.items():
+                yield type_key, figure_key, object_id, value
+
+
+def _conjuncts(condition) -> list:
+    if (
+        isinstance(condition, Q)
+        and not condition.negated
+        and (condition.connector == Q.AND or len(condition) == 1)
+    ):
+        return list(condition.children)
+    return [condition]
+
+
+def _common_conjuncts(aggregated: dict) -> tuple[Q, dict]:
+    """(the conjuncts every condition has, each condition without them). A row failing a common
+    conjunct counts in no figure, so filtering it out before the aggregates changes no count."""
+    conjuncts = {alias: _conjuncts(condition) for alias, (condition, _per_event) in aggregated.items()}
+    first, *others = conjuncts.values()
+    common = [c for c in first if all(any(c == o for o in other) for other in others)]
+    if not common:
+        return Q(), aggregated
+    rest = {}
+    for alias, (_condition, per_event) in aggregated.items():
+        remaining = [c for c in conjuncts[alias] if not any(c == k for k in common)]
+        rest[alias] = (Q(*remaining), per_event)
+    return Q(*common), rest
+
+
+def _base_query(base: str, period: Period):
+    since, until = period.bounds
+    if base == "event":
+        return f.CaseEvent().objects.filter(**{f"{f.EVENT_TIME}__gte": since, f"{f.EVENT_TIME}__lt": until})
+    return f.Case().objects.filter(**{f"{f.CASE_CREATED}__gte": since, f"{f.CASE_CREATED}__lt": until})
+
+
+def _many_to_many_tail(model, path: str):
+    """(prefix, m2m field) when `path` is single-valued up to a last many-to-many hop, else None."""
+    parts = path.split("__")
+    if len(parts) < 2 or not _single_valued(model, "__".join(parts[:-1])):
+        return None
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    field = model._meta.get_field(parts[-1])
+    if not field.many_to_many or field.auto_created:  # forward many-to-many fields only
+        return None
+    return "__".join(parts[:-1]), (model._meta.label, parts[-1])
+
+
+def _spread_map(spread) -> dict[int, list[int]]:
+    """owner id → related ids through a many-to-many field, e.g. grid → its supervisors."""
+    from django.apps import apps
+
+    label, name = spread
+    field = apps.get_model(label)._meta.get_field(name)
+    through = field.remote_field.through
+    pairs = through.objects.values_list(
+        f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    )
+    mapping: dict[int, list[int]] = {}
+    for owner, related in pairs:
+        mapping.setdefault(owner, []).append(related)
+    return mapping
+
+
+def _single_valued(model, path: str) -> bool:
+    """The lookup path names at most one row per base row (no reverse or many-to-many hop)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    for part in path.split("__"):
+        if part == "pk":
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return True  # a lookup or transform (in, lte, isnull, ...): the path ended before it
+        if field.many_to_many or field.one_to_many:
+            return False
+        if not field.is_relation:
+            return True
+        model = field.related_model
+    return True
+
+
+def _referenced_paths(condition) -> set[str] | None:
+    """The lookup paths of the base model a condition names (its own lookups, F() and OuterRef()
+    of its subqueries); None when it holds something this cannot read."""
+    from django.db.models.expressions import BaseExpression, OuterRef, ResolvedOuterRef
+    from django.db.models.sql.query import Query
+    from django.db.models.sql.where import WhereNode
+
+    paths: set[str] = set()
+
+    def outer(node) -> bool:  # OuterRef()s of a subquery: paths of the base model
+        if isinstance(node, ResolvedOuterRef | OuterRef):
+            paths.add(node.name)
+            return True
+        if isinstance(node, Query):
+            return outer(node.where)
+        if isinstance(node, WhereNode):
+            return all(outer(child) for child in node.children)
+        if hasattr(node, "query") and isinstance(node.query, Query):
+            if not outer(node.query):
+                return False
+        if hasattr(node, "get_source_expressions"):
+            return all(outer(child) for child in node.get_source_expressions() if child is not None)
+        return isinstance(node, BaseExpression) or not hasattr(node, "resolve_expression")
+
+    def walk(node) -> bool:
+        if isinstance(node, Q):
+            return all(walk(child) for child in node.children)
+        if isinstance(node, tuple):
+            key, value = node
+            paths.add(key)
+            if isinstance(value, F):
+                paths.add(value.name)
+                return True
+            return not hasattr(value, "resolve_expression") or isinstance(value, OuterRef)
+        if isinstance(node, F):
+            paths.add(node.name)
+            return True
+        if isinstance(node, BaseExpression):
+            return outer(node)
+        return False
+
+    return paths if walk(condition) else None
 
 
 def _actions_of(condition) -> set[str] | None:
@@ -564,40 +823,56 @@ def _actions_scope(conditions) -> set[str] | None:
     return scope
 
 
-def _two_level_counts(query, group: str, conditions: dict) -> list[dict]:
-    """GROUP BY (object, case) first, then GROUP BY object.
+def _grouped_counts(query, groups: list[str], aggregated: dict, *, per_case: bool) -> list[tuple]:
+    """[((group values...), {alias: count})]: rows of `query` meeting each condition, per group.
 
-    The inner aggregate gives, per object and case, 1 if any of the case's rows meets a case-counted
-    figure's condition (MAX) and the number of rows meeting an event-counted one (COUNT ... FILTER);
-    the outer one sums them. That is COUNT(DISTINCT case) for every case figure at the price of a
-    single grouping, where one COUNT(DISTINCT) per figure would sort the rows once per figure.
+    With `per_case`, GROUP BY (groups, case) first, then GROUP BY groups: the inner aggregate gives,
+    per case, 1 if any of its rows meets a case-counted condition (MAX) and the number of rows
+    meeting an event-counted one (COUNT ... FILTER); the outer one sums them. That is
+    COUNT(DISTINCT case) for every case figure at the price of a single grouping, where one
+    COUNT(DISTINCT) per figure would sort the rows once per figure. Without it (cases counted
+    over the cases themselves, no join repeating a case) one grouping counts them directly.
     """
     from django.db import connection
+    from django.db.models import IntegerField, Sum, Value
 
     case_field = "pk" if query.model is f.Case() else "case"
+    names = {f"group_{i}": F(group) for i, group in enumerate(groups)}
+    one = Value(1, output_field=IntegerField())
     inner = {}
-    for alias, (_type_key, fig, condition) in conditions.items():
-        if fig.base == "case" or fig.count == "case":
-            inner[alias] = Max(Case(When(condition or Q(pk__isnull=False), then=1), default=0))
+    for alias, (condition, per_event) in aggregated.items():
+        if per_event:
+            # COUNT(case_id): a column of the events' covering index, where the id is not.
+            inner[alias] = Count(case_field, filter=condition or None)
+        elif per_case:
+            inner[alias] = Max(Case(When(condition, then=one), default=0)) if condition else Max(one)
         else:
-            inner[alias] = Count("pk", filter=condition or None)
-    grouped = (
-        query.filter(**{f"{group}__isnull": False})
-        .annotate(object_id=F(group), case_id_=F(case_field))
-        .values("object_id", "case_id_")
-        .annotate(**inner)
-        .order_by()
-    )
-    sql, params = grouped.query.sql_with_params()
+            inner[alias] = Sum(Case(When(condition, then=one), default=0)) if condition else Count(case_field)
     quote = connection.ops.quote_name
-    sums = ", ".join(f"SUM({quote(alias)}) AS {quote(alias)}" for alias in inner)
+    group_columns = ", ".join(quote(name) for name in names)
+    if per_case:
+        grouped = (
+            query.annotate(**names, case_id_=F(case_field))
+            .values(*names, "case_id_")
+            .annotate(**inner)
+            .order_by()
+        )
+        sql, params = grouped.query.sql_with_params()
+        sums = ", ".join(f"SUM({quote(alias)}) AS {quote(alias)}" for alias in inner)
+        sql = f"SELECT {group_columns}, {sums} FROM ({sql}) per_case GROUP BY {group_columns}"
+    else:
+        grouped = query.annotate(**names).values(*names).annotate(**inner).order_by()
+        sql, params = grouped.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT object_id, {sums} FROM ({sql}) per_case GROUP BY object_id", params)
-        names = ["object_id", *inner]
-        return [
-            {group: row[0], **{name: int(value or 0) for name, value in zip(names[1:], row[1:], strict=True)}}
-            for row in cursor.fetchall()
-        ]
+        cursor.execute(sql, params)
+        columns = {column[0]: index for index, column in enumerate(cursor.description)}
+        rows = cursor.fetchall()
+    group_at = [columns[name] for name in names]
+    alias_at = {alias: columns[alias] for alias in inner}
+    return [
+        (tuple(row[i] for i in group_at), {alias: int(row[i] or 0) for alias, i in alias_at.items()})
+        for row in rows
+    ]
 
 
 def _counter(figure: Figure, condition: Q) -> Count:

@@ -124,16 +124,24 @@ def rate(numerator, denominator) -> Decimal | None:
 
 def acceptance_pass_rate(start: datetime.date, end: datetime.date) -> Decimal | None:
     """验收合格率: supervisors' reports of the period accepted as valid cases / all their reports."""
-    from .indicators import SUPERVISOR, Period, _base
+    from . import facts as f
+    from .indicators import SUPERVISOR, Period, _actions_scope, _base
+    from .session import aggregate_queries
 
     period = Period(start, end)
     reports, valid = (
         next(fig for fig in SUPERVISOR.figures if fig.key == key) for key in ("reports", "valid_reports")
     )
-    counts = _base(reports, period).aggregate(
-        reports=Count("pk", filter=reports.condition(period)),
-        valid=Count("pk", filter=valid.condition(period)),
-    )
+    conditions = reports.condition(period), valid.condition(period)
+    # Only the events of the figures' actions can count (read off their conditions): an index range.
+    events = _base(reports, period)
+    scope = _actions_scope(conditions)
+    if scope is not None:
+        events = events.filter(**{f"{f.EVENT_ACTION}__in": sorted(scope)})
+    with aggregate_queries():
+        counts = events.aggregate(
+            reports=Count("case", filter=conditions[0]), valid=Count("case", filter=conditions[1])
+        )
     return rate(counts["valid"], counts["reports"])
 
 
@@ -143,23 +151,25 @@ def hazards_removed_within_limit(start: datetime.date, end: datetime.date) -> De
     from django.db.models import Exists, OuterRef
 
     from . import facts as f
+    from .session import aggregate_queries
 
     since, until = local_bounds(start, end)
     events = f.CaseEvent().objects
     handled_on_time = events.filter(
         case=OuterRef("case"), **{f.EVENT_ACTION: f.GIVE_FEEDBACK, f.EVENT_ON_TIME: True}
     )
-    counts = events.filter(
-        **{
-            f"{f.EVENT_TIME}__gte": since,
-            f"{f.EVENT_TIME}__lt": until,
-            f"{f.EVENT_ACTION}": f.DISPATCH,
-            "case__category__safety_hazard": True,
-        }
-    ).aggregate(
-        sent=Count("case", distinct=True),
-        on_time=Count("case", distinct=True, filter=Q(Exists(handled_on_time))),
-    )
+    with aggregate_queries():
+        counts = events.filter(
+            **{
+                f"{f.EVENT_TIME}__gte": since,
+                f"{f.EVENT_TIME}__lt": until,
+                f"{f.EVENT_ACTION}": f.DISPATCH,
+                "case__category__safety_hazard": True,
+            }
+        ).aggregate(
+            sent=Count("case", distinct=True),
+            on_time=Count("case", distinct=True, filter=Q(Exists(handled_on_time))),
+        )
     return rate(counts["on_time"], counts["sent"])
 
 
@@ -169,10 +179,13 @@ def patrol_activity(start: datetime.date, end: datetime.date) -> list[dict]:
 
     from patrol.models import TrackPoint
 
+    from .session import aggregate_queries
+
     since, until = local_bounds(start, end)
-    return list(
-        TrackPoint.objects.filter(recorded_at__gte=since, recorded_at__lt=until)
-        .values("supervisor_id")
-        .annotate(points=Count("recorded_at"), first=Min("recorded_at"), last=Max("recorded_at"))
-        .order_by("supervisor_id")
-    )
+    with aggregate_queries():
+        return list(
+            TrackPoint.objects.filter(recorded_at__gte=since, recorded_at__lt=until)
+            .values("supervisor_id")
+            .annotate(points=Count("recorded_at"), first=Min("recorded_at"), last=Max("recorded_at"))
+            .order_by("supervisor_id")
+        )
