@@ -100,17 +100,23 @@ def start_server(port: int, workers: int, threads: int):
     return process, name
 
 
-def cpu_seconds(pids) -> float:
-    """User + system CPU seconds of the processes (those that have exited count as zero)."""
-    total = 0
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each process still running."""
+    seconds = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return seconds
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two cpu_seconds() readings (a process that started in between
+    counts whole; one that ended in between is lost, so keep such processes alive)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def process_tree(root: int) -> list[int]:
@@ -136,16 +142,20 @@ def machine_busy_seconds() -> float:
     return (sum(values) - values[3] - values[4]) / CLOCK_TICKS
 
 
-def database_backends() -> list[int]:
-    from django.db import connection
+def database_backends():
+    """A function listing the PostgreSQL server processes that serve the bench's database."""
+    import psycopg
 
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return [row[0] for row in cursor.fetchall()]
+    url = os.environ["DATABASE_URL"]
+
+    def pids():
+        with psycopg.connect(url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    return pids
 
 
 # -- the clients ----------------------------------------------------------------------------------
@@ -219,7 +229,7 @@ async def read_response(reader) -> tuple[int, bytes, bool]:
     return status, body, headers.get("connection", "").lower() != "close"
 
 
-async def post_all(port: int, tokens, requests) -> tuple[list[float], list[tuple[int, bytes]]]:
+async def post_all(port: int, tokens, requests, reuse=True) -> tuple[list[float], list[tuple[int, bytes]]]:
     """Each client posts the next report as soon as its previous one is answered."""
     latencies, failures = [], []
     pending = iter(requests)
@@ -229,6 +239,7 @@ async def post_all(port: int, tokens, requests) -> tuple[list[float], list[tuple
         head = (
             f"POST /api/cases/reports HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
             f"Cookie: sessionid={sessionid}; csrftoken={csrftoken}\r\nX-CSRFToken: {csrftoken}\r\n"
+            + ("" if reuse else "Connection: close\r\n")
         ).encode()
         reader = writer = None
         for tail, body in pending:
@@ -296,6 +307,7 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (1: sync workers)")
     parser.add_argument("--port", type=int, default=8110)
+    parser.add_argument("--close", action="store_true", help="a new connection for every report")
     args = parser.parse_args()
     total = args.reports or (60 if args.smoke else 3000)
     runs = args.runs or (1 if args.smoke else 3)
@@ -325,20 +337,21 @@ def main():
             warm = build_requests(args.clients * args.workers * max(1, args.threads), category_ids, seed=0)
             _, warm_failures = asyncio.run(post_all(args.port, tokens, warm))
             failures += warm_failures
-            backends = database_backends()
-            connections.close_all()
+            if args.pg:
+                backends = database_backends()
+            else:
+                backends = list
             for run in range(runs):
                 requests = build_requests(total, category_ids, seed=run + 1)
-                server_pids = process_tree(server.pid)
-                server_cpu, db_cpu = cpu_seconds(server_pids), cpu_seconds(backends)
+                server_before, db_before = cpu_seconds(process_tree(server.pid)), cpu_seconds(backends())
                 busy, client_cpu = machine_busy_seconds(), time.process_time()
                 started = time.perf_counter()
-                latencies, run_failures = asyncio.run(post_all(args.port, tokens, requests))
+                latencies, run_failures = asyncio.run(post_all(args.port, tokens, requests, not args.close))
                 wall = time.perf_counter() - started
                 client_cpu = time.process_time() - client_cpu
                 busy = machine_busy_seconds() - busy
-                server_cpu = cpu_seconds(server_pids) - server_cpu
-                db_cpu = cpu_seconds(backends) - db_cpu
+                server_cpu = cpu_used(server_before, cpu_seconds(process_tree(server.pid)))
+                db_cpu = cpu_used(db_before, cpu_seconds(backends()))
                 failures += run_failures
                 latencies.sort()
                 ok = len(latencies)
@@ -359,7 +372,7 @@ def main():
                     f"run {run + 1}: {ok} reports in {wall:.2f} s = {result['rate']:,.0f}/s, "
                     f"p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms; CPU per report: "
                     f"server {result['server_ms']:.2f} ms, "
-                    + (f"database {result['db_ms']:.2f} ms, " if backends else "")
+                    + (f"database {result['db_ms']:.2f} ms, " if args.pg else "")
                     + f"client {result['client_ms']:.2f} ms, "
                     f"other processes {result['other_ms']:.2f} ms; cores busy {result['cores']:.2f} of 2",
                     flush=True,

@@ -210,16 +210,11 @@ class ReportOut(Schema):
     id: int
     number: str
     state: str
-    state_label: str
     unit_grid: str | None
     address: str
     client_id: str | None
     reported_at: datetime
     url: str
-
-    @staticmethod
-    def resolve_state_label(obj):
-        return obj.get_state_display()
 
     @staticmethod
     def resolve_unit_grid(obj):
@@ -344,10 +339,10 @@ def _case(request, number: str) -> Case:
 
 
 def _category(category_id: int) -> Category:
-    category = Category.objects.filter(pk=category_id).first()
-    if category is None:
-        raise DomainError("案件类别不存在。")
-    return category
+    try:
+        return Category.objects.get(pk=category_id)
+    except Category.DoesNotExist:
+        raise DomainError("案件类别不存在。") from None
 
 
 def _component(component_id: int | None):

@@ -50,7 +50,6 @@ def test_the_answer_to_a_report_is_short_and_points_to_the_whole_case(client, pe
         "id": case.pk,
         "number": case.number,
         "state": "reported",
-        "state_label": "待受理",
         "unit_grid": "530114001001003",
         "address": "龙城街道西社区 网格530114001001003",
         "client_id": "alice-phone-43",
