@@ -8,7 +8,9 @@ these; nothing else writes Case.state.
 
 Intake (受理)
     report(actor, *, source, category, lon, lat, ...) -> Case            上报 (idempotent by client_id)
+    receive_report(...) -> Received(case, created)                         the same, telling a retry apart
     report_self_handled(actor, *, category, lon, lat, before, after, ...) -> Case   自处置, closed at once
+    receive_self_handled(...) -> Received(case, created)
     send_verification(actor, case) -> Task                                 派发核实
     accept(actor, case)                                                    受理
     merge(actor, case, other, *, reason) -> Case                           合并重复上报
