@@ -71,7 +71,7 @@ TEMPLATES = [
 
 # SQLite (WAL, busy timeout) unless DATABASE_URL names another database. Connections are kept
 # between requests on both: a new SQLite connection per request costs its PRAGMAs and, when it
-# was the last one open, a WAL checkpoint on close (about a third of a report's time).
+# was the last one open, a WAL checkpoint on close (over a millisecond of CPU per report).
 DATABASE_URL = envstr("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "60"))}
