@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -202,6 +203,29 @@ class CaseDetailOut(CaseOut):
         return list(obj.tasks.select_related("case", "case__category"))
 
 
+class ReportOut(Schema):
+    """The answer to a report or a self-handled report: what the phone's outbox keeps (the number
+    above all); the whole case with its history is at `url`. Built from the case in memory, so
+    the answer costs no query."""
+
+    id: int
+    number: str
+    state: str
+    unit_grid: str | None
+    address: str
+    client_id: str | None
+    reported_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_unit_grid(obj):
+        return obj.unit_grid.code if obj.unit_grid_id else None
+
+    @staticmethod
+    def resolve_url(obj):
+        return reverse("api:case_detail", kwargs={"number": obj.number})
+
+
 class ReportIn(Schema):
     source: str = Source.SUPERVISOR
     category_id: int
@@ -316,10 +340,10 @@ def _case(request, number: str) -> Case:
 
 
 def _category(category_id: int) -> Category:
-    category = Category.objects.filter(pk=category_id).first()
-    if category is None:
-        raise DomainError(_("案件类别不存在。"))
-    return category
+    try:
+        return Category.objects.get(pk=category_id)
+    except Category.DoesNotExist:
+        raise DomainError(_("案件类别不存在。")) from None
 
 
 def _component(component_id: int | None):
@@ -347,11 +371,10 @@ def _detail(case: Case) -> Case:
 # -- intake ---------------------------------------------------------------------------------------
 
 
-@router.post("/reports", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="Report a problem (上报)")
+@router.post("/reports", response={201: ReportOut, 200: ReportOut}, summary="Report a problem (上报)")
 def create_report(request, payload: Form[ReportIn], photos: File[list[UploadedFile]] = None):
     """Multipart form with 0–9 `photos`. A retry with the same client_id returns the first case (200)."""
-    existed = bool(payload.client_id) and Case.objects.filter(client_id=payload.client_id).exists()
-    case = workflow.report(
+    received = workflow.receive_report(
         request.user,
         source=payload.source,
         category=_category(payload.category_id),
@@ -366,11 +389,11 @@ def create_report(request, payload: Form[ReportIn], photos: File[list[UploadedFi
         photos=_photos(photos),
         client_id=payload.client_id,
     )
-    return Status(200 if existed else 201, _detail(case))
+    return Status(201 if received.created else 200, received.case)
 
 
 @router.post(
-    "/self-handled", response={201: CaseDetailOut, 200: CaseDetailOut}, summary="Self-handled report (自处置)"
+    "/self-handled", response={201: ReportOut, 200: ReportOut}, summary="Self-handled report (自处置)"
 )
 def create_self_handled(
     request,
@@ -378,8 +401,7 @@ def create_self_handled(
     before: File[list[UploadedFile]] = None,
     after: File[list[UploadedFile]] = None,
 ):
-    existed = bool(payload.client_id) and Case.objects.filter(client_id=payload.client_id).exists()
-    case = workflow.report_self_handled(
+    received = workflow.receive_self_handled(
         request.user,
         category=_category(payload.category_id),
         lon=payload.lon,
@@ -391,7 +413,7 @@ def create_self_handled(
         component=_component(payload.component_id),
         client_id=payload.client_id,
     )
-    return Status(200 if existed else 201, _detail(case))
+    return Status(201 if received.created else 200, received.case)
 
 
 @router.get("/", response=list[CaseOut], summary="List cases visible to me, with filters")

@@ -3,8 +3,9 @@
 Before stripping, the EXIF GPS position and the time the photo was taken are read and kept on the
 Attachment row, as a cross-check of the position the reporter gave.
 
-A file written inside a transaction that then rolls back stays on disk without a row; such
-orphans are harmless and `manage.py clean_orphan_media` can remove them.
+Files are written before the transaction that inserts their rows (write_clean_image); when that
+transaction fails the caller deletes them (delete_files). A file left without a row all the same
+(a killed process) is harmless, and `manage.py clean_orphan_media` removes it.
 """
 
 import hashlib
@@ -141,10 +142,19 @@ def store_attachment(upload, *, case, event=None, purpose: str, uploaded_by=None
 def store_clean_image(clean, *, case, event=None, purpose: str, uploaded_by=None) -> Attachment:
     """Store an image already cleaned by clean_image(). Callers with several photos clean them all
     first, so a bad one is refused before any file is written (a rollback cannot remove files)."""
+    attachment = write_clean_image(clean, purpose=purpose, uploaded_by=uploaded_by)
+    attachment.case, attachment.event = case, event
+    attachment.save()
+    return attachment
+
+
+def write_clean_image(clean, *, purpose: str, uploaded_by=None) -> Attachment:
+    """Write the file of a cleaned image and return its Attachment row, not saved yet.
+
+    Intake writes files before its transaction, so the database is locked only for the inserts;
+    if the transaction then fails, the caller removes the files with delete_files()."""
     digest = hashlib.sha256(clean.content).hexdigest()
     attachment = Attachment(
-        case=case,
-        event=event,
         purpose=purpose,
         content_type=clean.content_type,
         size=len(clean.content),
@@ -157,8 +167,17 @@ def store_clean_image(clean, *, case, event=None, purpose: str, uploaded_by=None
         uploaded_by=uploaded_by,
     )
     attachment.file.save(f"{digest[:16]}.{clean.extension}", ContentFile(clean.content), save=False)
-    attachment.save()
     return attachment
+
+
+def delete_files(attachments) -> None:
+    """Remove the files of attachments whose rows were never committed (best effort: what is left
+    behind, e.g. by a killed process, `manage.py clean_orphan_media` removes later)."""
+    for attachment in attachments:
+        try:
+            attachment.file.storage.delete(attachment.file.name)
+        except OSError:
+            pass
 
 
 def position_mismatch_metres(attachment: Attachment, lon: float, lat: float) -> float | None:

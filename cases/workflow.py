@@ -8,7 +8,9 @@ these; nothing else writes Case.state.
 
 Intake (受理)
     report(actor, *, source, category, lon, lat, ...) -> Case            上报 (idempotent by client_id)
+    receive_report(...) -> Received(case, created)                         the same, telling a retry apart
     report_self_handled(actor, *, category, lon, lat, before, after, ...) -> Case   自处置, closed at once
+    receive_self_handled(...) -> Received(case, created)
     send_verification(actor, case) -> Task                                 派发核实
     accept(actor, case)                                                    受理
     merge(actor, case, other, *, reason) -> Case                           合并重复上报
@@ -41,10 +43,11 @@ Exceptions
 Every function takes `at` (default: now) so the simulator can write history; the API never passes it.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,34 +204,44 @@ def _attach(photos, *, case: Case, event: CaseEvent, purpose: str, actor) -> lis
 
 
 def _next_number(district_code: str, year: int) -> str:
-    """Case numbers read 530114-2026-0000123: district, year, a serial without gaps or races."""
-    sequences = CaseNumberSequence.objects.select_for_update()
-    sequence = sequences.filter(district_code=district_code, year=year).first()
-    if sequence is None:  # the first case of the year: create the row, racing writers allowed
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(district_code=district_code, year=year)
-        except IntegrityError:
-            pass  # created by a concurrent transaction
-        sequence = sequences.get(district_code=district_code, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{district_code}-{year}-{sequence.last:07d}"
+    """Case numbers read 530114-2026-0000123: district, year, a serial without gaps or races.
+
+    One UPDATE … RETURNING both locks the year's row until the transaction ends and reads the new
+    serial (SQLite ≥ 3.35 and PostgreSQL): the row is the one point every report passes through."""
+    table = CaseNumberSequence._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE district_code = %s AND year = %s RETURNING last"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [district_code, year])
+        row = cursor.fetchone()
+        if row is None:  # the first case of the year: create the row, racing writers allowed
+            try:
+                with transaction.atomic():
+                    CaseNumberSequence.objects.create(district_code=district_code, year=year)
+            except IntegrityError:
+                pass  # created by a concurrent transaction
+            cursor.execute(sql, [district_code, year])
+            row = cursor.fetchone()
+    return f"{district_code}-{year}-{row[0]:07d}"
 
 
 def _locate(case: Case) -> None:
-    """Fill the unit grid and everything above it from the position."""
+    """Fill the unit grid and everything above it from the position (read-only: callers run it
+    before their transaction)."""
     from geo.models import UnitGrid
     from geo.spatial import locate_or_error
 
     hit = locate_or_error(case.lon, case.lat)
-    case.unit_grid_id = hit.unit_grid_id
-    case.community_id = hit.community_id
-    case.street_id = hit.street_id
+    # One small query for the names (never the geometry); the case keeps the rows, so its answer
+    # can name the grid, street and community without querying again.
+    grid = (
+        UnitGrid.objects.select_related("community", "street")
+        .only("code", "community__name", "street__name")
+        .get(pk=hit.unit_grid_id)
+    )
+    case.unit_grid, case.community, case.street = grid, grid.community, grid.street
     case.responsibility_grid_id = hit.responsibility_grid_id
     case.area_class = hit.area_class
     if not case.address:
-        grid = UnitGrid.objects.select_related("community", "street").get(pk=hit.unit_grid_id)
         case.address = f"{grid.street.name}{grid.community.name} 网格{grid.code}"
 
 
@@ -245,7 +258,21 @@ def _grid_supervisor_check(actor, responsibility_grid_id: int | None) -> None:
 # -- intake (受理) --------------------------------------------------------------------------------
 
 
-def report(
+@dataclass(frozen=True)
+class Received:
+    """What an intake call did: the case, and whether this call made it (False: a retry with a
+    client_id already used, answered with the first case and writing nothing)."""
+
+    case: Case
+    created: bool
+
+
+def report(actor, **kwargs) -> Case:
+    """A new report (上报); see receive_report()."""
+    return receive_report(actor, **kwargs).case
+
+
+def receive_report(
     actor,
     *,
     source: str,
@@ -261,55 +288,113 @@ def report(
     photos=(),
     client_id: str | None = None,
     at: datetime | None = None,
-) -> Case:
-    """A new report (上报). The same client_id twice returns the first case and writes nothing."""
+) -> Received:
+    """A new report (上报). The same client_id twice returns the first case and writes nothing.
+
+    Everything that only reads or is slow (photo decoding, grid lookup, deadline) happens before
+    the transaction, and the photo files are written before it too: on SQLite the transaction
+    holds the database's single write lock from BEGIN IMMEDIATE to COMMIT, so it holds it only for
+    the number and the inserts."""
     if source not in Source.values or source == Source.SELF_HANDLED:
         raise DomainError(_("未知的案件来源：%(source)s") % {"source": source})
     require_role(actor, *REPORTERS_BY_SOURCE[Source(source)])
     if client_id:
-        existing = Case.objects.filter(client_id=client_id).first()
+        existing = _reported_before(client_id, actor)
         if existing is not None:
-            return _same_reporter_or_conflict(existing, actor)
+            return existing
     if category is None or not category.active:
         raise DomainError(_("请选择有效的案件类别。"))
     if component is not None and component.category_id != category.pk:
         raise DomainError(_("所选部件与案件类别不一致。"))
     if source == Source.SUPERVISOR and not photos:
         raise DomainError(_("监督员上报至少需要一张照片。"))
+    cleaned = _clean(photos)
     at = _now(at)
+    case = Case(
+        source=source,
+        kind=category.kind,
+        category=category,
+        component=component,
+        lon=lon,
+        lat=lat,
+        address=address.strip(),
+        description=description.strip(),
+        urgency=urgency or category.urgency,
+        reporter=actor,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        state=State.REPORTED,
+        reported_at=at,
+        client_id=client_id or None,
+        key_case=category.safety_hazard,
+    )
+    _locate(case)
+    _set_step(case, Step.ACCEPT, at)
+    files = _write_files(cleaned, Attachment.Purpose.REPORT, actor)
+
+    def insert():
+        case.number = _next_number(settings.URBANGRID_DISTRICT_CODE, timezone.localtime(at).year)
+        case.save(force_insert=True)
+        event = _record(case, actor, "report", at, from_state="", details={"source": source})
+        _insert_attachments(files, case=case, event=event)
+
+    return _insert_once(insert, case, files, client_id, actor)
+
+
+def _reported_before(client_id: str, actor) -> Received | None:
+    # Nearly every call finds nothing: ask with a narrow query (compiling one for a whole case row
+    # costs more than running it) and load the case only for a real retry.
+    if not Case.objects.filter(client_id=client_id).order_by().values_list("pk")[:1]:
+        return None
+    existing = Case.objects.select_related("unit_grid").get(client_id=client_id)
+    return Received(_same_reporter_or_conflict(existing, actor), created=False)
+
+
+def _insert_once(insert, case: Case, files: list, client_id: str | None, actor) -> Received:
+    """Run `insert` in one transaction; on failure remove the files written for it. A unique
+    client_id taken meanwhile by a concurrent retry answers with the case that retry made."""
+    from .attachments import delete_files
+
     try:
         with transaction.atomic():
-            case = Case(
-                source=source,
-                kind=category.kind,
-                category=category,
-                component=component,
-                lon=lon,
-                lat=lat,
-                address=address.strip(),
-                description=description.strip(),
-                urgency=urgency or category.urgency,
-                reporter=actor,
-                reporter_name=reporter_name,
-                reporter_phone=reporter_phone,
-                state=State.REPORTED,
-                reported_at=at,
-                client_id=client_id or None,
-            )
-            _locate(case)
-            case.number = _next_number(settings.URBANGRID_DISTRICT_CODE, timezone.localtime(at).year)
-            case.key_case = category.safety_hazard
-            _set_step(case, Step.ACCEPT, at)
-            case.save()
-            event = _record(case, actor, "report", at, from_state="", details={"source": source})
-            _attach(photos, case=case, event=event, purpose=Attachment.Purpose.REPORT, actor=actor)
+            insert()
     except IntegrityError:
-        # A concurrent retry with the same client_id won the race: answer with its case.
-        existing = Case.objects.filter(client_id=client_id).first() if client_id else None
+        delete_files(files)
+        existing = _reported_before(client_id, actor) if client_id else None
         if existing is None:
             raise
-        return _same_reporter_or_conflict(existing, actor)
-    return case
+        return existing
+    except BaseException:
+        delete_files(files)
+        raise
+    return Received(case, created=True)
+
+
+def _clean(photos) -> list:
+    from .attachments import CleanImage, clean_image
+
+    return [photo if isinstance(photo, CleanImage) else clean_image(photo) for photo in photos or ()]
+
+
+def _write_files(cleaned, purpose: str, actor) -> list[Attachment]:
+    """Write every cleaned photo's file; the rows are inserted later, in the transaction."""
+    from .attachments import delete_files, write_clean_image
+
+    written = []
+    try:
+        for clean in cleaned:
+            written.append(write_clean_image(clean, purpose=purpose, uploaded_by=actor))
+    except BaseException:
+        delete_files(written)
+        raise
+    return written
+
+
+def _insert_attachments(files: list[Attachment], *, case: Case, event: CaseEvent) -> None:
+    for attachment in files:
+        attachment.case, attachment.event = case, event
+    if files:
+        Attachment.objects.bulk_create(files)
 
 
 def _same_reporter_or_conflict(existing: Case, actor) -> Case:
@@ -318,7 +403,12 @@ def _same_reporter_or_conflict(existing: Case, actor) -> Case:
     return existing
 
 
-def report_self_handled(
+def report_self_handled(actor, **kwargs) -> Case:
+    """A problem the supervisor fixed on the spot (自处置); see receive_self_handled()."""
+    return receive_self_handled(actor, **kwargs).case
+
+
+def receive_self_handled(
     actor,
     *,
     category,
@@ -331,57 +421,58 @@ def report_self_handled(
     component=None,
     client_id: str | None = None,
     at: datetime | None = None,
-) -> Case:
-    """A problem the supervisor fixed on the spot (自处置): closed at once, counted as a case."""
+) -> Received:
+    """A problem the supervisor fixed on the spot (自处置): closed at once, counted as a case.
+    Prepared outside the transaction like receive_report()."""
     require_role(actor, Role.SUPERVISOR)
     if client_id:
-        existing = Case.objects.filter(client_id=client_id).first()
+        existing = _reported_before(client_id, actor)
         if existing is not None:
-            return _same_reporter_or_conflict(existing, actor)
+            return existing
     if not before or not after:
         raise DomainError(_("自处置需要处置前和处置后的照片。"))
     if category is None or not category.active:
         raise DomainError(_("请选择有效的案件类别。"))
-    from .attachments import clean_image
-
     # Both sets checked before anything is written, so a bad after-photo leaves no before-file.
-    before = [clean_image(photo) for photo in before]
-    after = [clean_image(photo) for photo in after]
+    before, after = _clean(before), _clean(after)
     at = _now(at)
+    case = Case(
+        source=Source.SELF_HANDLED,
+        kind=category.kind,
+        category=category,
+        component=component,
+        lon=lon,
+        lat=lat,
+        address=address.strip(),
+        description=description.strip(),
+        urgency=category.urgency,
+        reporter=actor,
+        state=State.CLOSED,
+        reported_at=at,
+        accepted_at=at,
+        registered_at=at,
+        closed_at=at,
+        client_id=client_id or None,
+    )
+    _locate(case)
+    files = _write_files(before, Attachment.Purpose.BEFORE, actor)
     try:
-        with transaction.atomic():
-            case = Case(
-                source=Source.SELF_HANDLED,
-                kind=category.kind,
-                category=category,
-                component=component,
-                lon=lon,
-                lat=lat,
-                address=address.strip(),
-                description=description.strip(),
-                urgency=category.urgency,
-                reporter=actor,
-                state=State.CLOSED,
-                reported_at=at,
-                accepted_at=at,
-                registered_at=at,
-                closed_at=at,
-                client_id=client_id or None,
-            )
-            _locate(case)
-            case.number = _next_number(settings.URBANGRID_DISTRICT_CODE, timezone.localtime(at).year)
-            case.save()
-            event = _record(
-                case, actor, "self_handled", at, from_state="", details={"source": Source.SELF_HANDLED}
-            )
-            _attach(before, case=case, event=event, purpose=Attachment.Purpose.BEFORE, actor=actor)
-            _attach(after, case=case, event=event, purpose=Attachment.Purpose.AFTER, actor=actor)
-    except IntegrityError:
-        existing = Case.objects.filter(client_id=client_id).first() if client_id else None
-        if existing is None:
-            raise
-        return _same_reporter_or_conflict(existing, actor)
-    return case
+        files += _write_files(after, Attachment.Purpose.AFTER, actor)
+    except BaseException:
+        from .attachments import delete_files
+
+        delete_files(files)
+        raise
+
+    def insert():
+        case.number = _next_number(settings.URBANGRID_DISTRICT_CODE, timezone.localtime(at).year)
+        case.save(force_insert=True)
+        event = _record(
+            case, actor, "self_handled", at, from_state="", details={"source": Source.SELF_HANDLED}
+        )
+        _insert_attachments(files, case=case, event=event)
+
+    return _insert_once(insert, case, files, client_id, actor)
 
 
 def _open_task(case: Case, kind: str, actor, at: datetime) -> Task:

@@ -36,10 +36,37 @@ def test_a_supervisor_reports_with_a_photo_and_a_retry_returns_the_same_case(cli
     assert first.status_code == 201, first.content
     body = first.json()
     assert body["state"] == "reported" and body["unit_grid"] == "530114001001003"
-    assert len(body["attachments"]) == 1 and body["attachments"][0]["content_type"] == "image/jpeg"
+    detail = client.get(body["url"]).json()
+    assert len(detail["attachments"]) == 1 and detail["attachments"][0]["content_type"] == "image/jpeg"
     again = report_as(client, people.alice, catalogue, client_id="alice-phone-42")
-    assert again.status_code == 200 and again.json()["number"] == body["number"]
+    assert again.status_code == 200 and again.json() == body
     assert Case.objects.count() == 1
+
+
+def test_the_answer_to_a_report_is_short_and_points_to_the_whole_case(client, people, catalogue):
+    body = report_as(client, people.alice, catalogue, client_id="alice-phone-43").json()
+    case = Case.objects.get()
+    assert body == {
+        "id": case.pk,
+        "number": case.number,
+        "state": "reported",
+        "unit_grid": "530114001001003",
+        "address": "龙城街道西社区 网格530114001001003",
+        "client_id": "alice-phone-43",
+        "reported_at": body["reported_at"],
+        "url": f"/api/cases/{case.number}",
+    }
+    assert client.get(body["url"]).json()["events"][0]["action"] == "report"
+
+
+def test_one_report_takes_at_most_twelve_queries(client, people, catalogue, django_assert_max_num_queries):
+    report_as(client, people.alice, catalogue)  # signed in; the grid index and the number row exist
+    data = {"category_id": catalogue.cover.pk, "lon": WEST_POINT[0], "lat": WEST_POINT[1]}
+    # session, user, category, client_id, grid names, time limit; then in one transaction (its
+    # BEGIN and COMMIT, or savepoint and release, count too): number, case, event, attachment
+    with django_assert_max_num_queries(12):
+        response = client.post("/api/cases/reports", {**data, "client_id": "alice-44", "photos": [upload()]})
+    assert response.status_code == 201
 
 
 def test_a_report_with_a_fake_photo_is_refused_with_a_message_and_nothing_written(client, people, catalogue):

@@ -1,10 +1,13 @@
 """Retries from the phone: a report, a self-handled report or a task answer sent twice with the
 same client id counts once, and another user cannot reuse that id."""
 
+from pathlib import Path
+
 import pytest
+from django.db import connection
 
 from cases import workflow
-from cases.models import Attachment, Case, CaseEvent, Source, State, Task
+from cases.models import Attachment, Case, CaseEvent, CaseNumberSequence, Source, State, Task
 
 from .conftest import WEST_POINT
 
@@ -87,3 +90,43 @@ def test_a_self_handled_report_id_used_by_another_supervisor_is_a_conflict(peopl
             client_id="phone-42",
         )
     assert Case.objects.count() == 1
+
+
+def report_twice_at_once(people, catalogue, photo, client_id):
+    from .test_concurrency import race
+
+    def send():
+        return workflow.receive_report(
+            people.alice,
+            source=Source.SUPERVISOR,
+            category=catalogue.cover,
+            lon=WEST_POINT[0],
+            lat=WEST_POINT[1],
+            photos=[photo()],
+            client_id=client_id,
+        )
+
+    return race(send, send)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (two connections at once)")
+def test_a_report_and_its_retry_arriving_at_once_make_one_case_and_leave_one_file(
+    people, catalogue, photo, settings
+):
+    """Both pass the client_id check and write their photo before either commits; the second
+    insert then meets the unique client_id, answers with the first case and removes its file."""
+    results = report_twice_at_once(people, catalogue, photo, "alice-phone-77")
+    assert [kind for kind, _ in results] == ["ok", "ok"]
+    received = [value for _, value in results]
+    assert sorted(r.created for r in received) == [False, True]
+    assert received[0].case.pk == received[1].case.pk
+    assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
+    stored = Attachment.objects.get()
+    files = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert [p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files] == [stored.file.name]
+    # The loser's number was rolled back with it: the next report gets the next serial.
+    case = received[0].case
+    serial = int(case.number.rsplit("-", 1)[1])
+    assert CaseNumberSequence.objects.get().last == serial

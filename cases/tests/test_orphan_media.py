@@ -44,3 +44,31 @@ def test_a_dry_run_deletes_nothing(settings, tmp_path):
     call_command("clean_orphan_media", "--dry-run", stdout=out)
     assert out.getvalue().strip() == "1 orphan files (dry run)"
     assert orphan.exists()
+
+
+def test_a_report_whose_transaction_fails_leaves_no_photo_file_behind(
+    people, catalogue, photo, settings, monkeypatch
+):
+    """Photos are written before the report's transaction; when it rolls back they are removed."""
+    from pathlib import Path
+
+    from cases import workflow
+    from cases.models import Case, Source
+
+    from .conftest import WEST_POINT
+
+    def broken_record(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(workflow, "_record", broken_record)
+    with pytest.raises(RuntimeError):
+        workflow.report(
+            people.alice,
+            source=Source.SUPERVISOR,
+            category=catalogue.cover,
+            lon=WEST_POINT[0],
+            lat=WEST_POINT[1],
+            photos=[photo(), photo()],
+        )
+    assert not Case.objects.exists()
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
