@@ -105,3 +105,21 @@ def test_the_token_list_is_for_admins_only(as_user, people):
     ApiToken.issue(people.dan, "a")
     assert as_user(people.carol).get("/api/accounts/tokens").status_code == 403
     assert [t["name"] for t in as_user(people.adam).get("/api/accounts/tokens").json()] == ["a"]
+
+
+def test_last_used_is_written_at_most_once_a_minute(client, people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _, raw = ApiToken.issue(people.dan, "phone")
+    auth = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/accounts/me", headers=auth).status_code == 200
+    first = ApiToken.objects.get().last_used_at
+    assert first is not None
+    client.get("/api/accounts/me", headers=auth)
+    assert ApiToken.objects.get().last_used_at == first  # within the minute: no write
+    ApiToken.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
+    client.get("/api/accounts/me", headers=auth)
+    assert ApiToken.objects.get().last_used_at > first - timedelta(seconds=1)
+    assert timezone.now() - ApiToken.objects.get().last_used_at < timedelta(seconds=30)
