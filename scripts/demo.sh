@@ -12,4 +12,4 @@ echo "UrbanGrid is starting on http://127.0.0.1:8000  (phone app: http://127.0.0
 # Background work (reminders, escalation) runs in-process on the embedded default.
 $PY manage.py runtasks --loop >var/runtasks.log 2>&1 &
 trap 'kill $! 2>/dev/null || true' EXIT
-exec $PY manage.py runserver 127.0.0.1:8000
+$PY manage.py runserver 127.0.0.1:8000
