@@ -5,13 +5,20 @@ Reads, and marks a notice read; it never writes a notice."""
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
-from cases.models import Reminder
+from cases.models import FINAL_STATES, Reminder
+
+
+def unread(rows=None):
+    """Unread notices that still ask for something: one about a case that has since been closed,
+    voided or merged is history, not work (it stays in the case's record)."""
+    rows = Reminder.objects.all() if rows is None else rows
+    return rows.filter(read_at=None).exclude(case__state__in=FINAL_STATES)
 
 
 def inbox_notices(user, limit: int = 20):
     """Unread notices for the user's department or the user: 督办 first (the leaders' word goes on
     top, however many deadline reminders are newer), then the rest, newest first."""
-    rows = Reminder.objects.filter(read_at=None).select_related("case", "created_by")
+    rows = unread().select_related("case", "created_by")
     if user.department_id:
         rows = rows.filter(Q(department_id=user.department_id) | Q(recipient=user))
     else:

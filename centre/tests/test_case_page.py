@@ -295,3 +295,22 @@ def test_the_dispatcher_reassigns_a_case_a_department_holds(client, people, repo
     act(client, case, "reassign", department=people.water_company.pk, reason="属供水设施")
     case.refresh_from_db()
     assert (case.state, case.department) == (State.DISPATCHED, people.water_company)
+
+
+def test_a_notice_about_a_case_since_voided_leaves_the_inbox_and_its_count(client, people, report):
+    kept, done = report(), report()
+    for case in (kept, done):
+        workflow.accept(people.carol, case)
+        workflow.register(people.sam, case)
+        workflow.dispatch(people.dan, case, people.city_management)
+        workflow.urge(people.dan, case, note=f"请尽快处置 {case.number}")
+    workflow.supervise_department(people.leo, people.city_management, note="本周清零")
+    workflow.void(people.sam, done, reason="重复上报")
+    client.force_login(people.dora)
+    notices = client.get("/inbox/").context["notices"]
+    # 督办 of the department first; the urge about the voided case is gone, the other one stays.
+    assert [(n.kind, n.case_id) for n in notices] == [
+        (Reminder.Kind.SUPERVISED, None),
+        (Reminder.Kind.URGED, kept.pk),
+    ]
+    assert client.get("/live/").context["notices"] == 2

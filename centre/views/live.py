@@ -19,7 +19,7 @@ from accounts.models import Role
 from accounts.permissions import is_centre
 from cases.models import Case, CaseEvent, Extension, Reminder, State
 
-from .. import queries
+from .. import notices, queries
 
 
 def _last_id(model) -> int:
@@ -79,7 +79,7 @@ def badge(request):
                 department_id=department,
                 action__in=("dispatch", "reassign"),
             ).count(),
-            "notices": Reminder.objects.filter(department_id=department, read_at=None).count(),
+            "notices": notices.unread().filter(department_id=department).count(),
             "new_notices": Reminder.objects.filter(
                 department_id=department, pk__gt=seen_reminder, pk__lte=last_reminder
             ).count(),
