@@ -75,7 +75,10 @@ class Command(BaseCommand):
                     wait = min(wait, max(float(next_seconds), 1.0))
                 if not options["loop"]:
                     return
-                time.sleep(wait)
+                # In slices, so that SIGTERM stops the loop within a second, not after the wait.
+                deadline = time.monotonic() + wait
+                while not stopping and time.monotonic() < deadline:
+                    time.sleep(min(1.0, deadline - time.monotonic()))
         except KeyboardInterrupt:
             pass
 
