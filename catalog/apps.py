@@ -8,6 +8,8 @@ class CatalogConfig(AppConfig):
     verbose_name = _("分类目录")
 
     def ready(self):
+        from accounts.models import Department
+
         from .cache import catalog_changed
         from .models import Category, TimeLimit
 
@@ -19,3 +21,5 @@ class CatalogConfig(AppConfig):
             name = model._meta.model_name
             post_save.connect(changed, sender=model, dispatch_uid=f"catalog.{name}.save")
             post_delete.connect(changed, sender=model, dispatch_uid=f"catalog.{name}.delete")
+        # Deleting a department sets its categories' department to NULL without their signals.
+        post_delete.connect(changed, sender=Department, dispatch_uid="catalog.department.delete")

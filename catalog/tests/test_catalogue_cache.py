@@ -85,3 +85,13 @@ def test_answers_are_fresh_instances(db):
     first = cache.category(cover.pk)
     first.minor_name = "changed by a caller"
     assert cache.category(cover.pk).minor_name == "污水井盖"
+
+
+def test_deleting_a_department_is_seen_in_its_categories(db):
+    from accounts.models import Department
+
+    department = Department.objects.create(code="D99", name="园林局")
+    cover = make_category(department=department)
+    assert cache.category(cover.pk).department_id == department.pk
+    department.delete()  # SET_NULL on the categories: an UPDATE without their signals
+    assert cache.category(cover.pk).department_id is None
