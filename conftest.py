@@ -72,6 +72,16 @@ def people(town):
 
 
 @pytest.fixture(autouse=True)
+def fresh_catalogue_copy():
+    """Each test starts without the process's copy of the catalogue (catalog.cache): the previous
+    test's rows were rolled back, and so was the version row that would tell."""
+    from catalog import cache
+
+    cache.reset()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Every test starts and ends in the default language (zh-hans). LocaleMiddleware leaves the
     language of the last request active in the thread, so a test that asked for English would

@@ -340,10 +340,12 @@ def _case(request, number: str) -> Case:
 
 
 def _category(category_id: int) -> Category:
-    try:
-        return Category.objects.get(pk=category_id)
-    except Category.DoesNotExist:
-        raise DomainError(_("案件类别不存在。")) from None
+    from catalog import cache
+
+    category = cache.category(category_id)  # the process's copy of the catalogue: no query
+    if category is None:
+        raise DomainError(_("案件类别不存在。"))
+    return category
 
 
 def _component(component_id: int | None):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from catalog.cache import catalog_changed
 from catalog.models import Category, Kind, LimitUnit, Step, TimeLimit
 
 # A point inside west grid 530114001001003 (area A, RG01) and one inside east grid 530114001002001
@@ -46,6 +47,7 @@ def make_catalogue(people) -> Catalogue:
         )
         for step, minutes in DEFAULT_MINUTES
     )
+    catalog_changed()
     return Catalogue(cover=cover, garbage=garbage)
 
 

@@ -227,22 +227,24 @@ def _next_number(district_code: str, year: int) -> str:
 def _locate(case: Case) -> None:
     """Fill the unit grid and everything above it from the position (read-only: callers run it
     before their transaction)."""
-    from geo.models import UnitGrid
+    from geo.models import Community, Street, UnitGrid
     from geo.spatial import locate_or_error
 
     hit = locate_or_error(case.lon, case.lat)
-    # One small query for the names (never the geometry); the case keeps the rows, so its answer
-    # can name the grid, street and community without querying again.
-    grid = (
-        UnitGrid.objects.select_related("community", "street")
-        .only("code", "community__name", "street__name")
-        .get(pk=hit.unit_grid_id)
+    # The process's grid index knows the ids and names, so this costs no query. The rows are built
+    # as `.only()` would load them: any other field is deferred and read from the database on use.
+    grid = UnitGrid.from_db(
+        None,
+        ["id", "code", "community_id", "street_id"],
+        [hit.unit_grid_id, hit.code, hit.community_id, hit.street_id],
     )
+    grid.community = Community.from_db(None, ["id", "name"], [hit.community_id, hit.community_name])
+    grid.street = Street.from_db(None, ["id", "name"], [hit.street_id, hit.street_name])
     case.unit_grid, case.community, case.street = grid, grid.community, grid.street
     case.responsibility_grid_id = hit.responsibility_grid_id
     case.area_class = hit.area_class
     if not case.address:
-        case.address = f"{grid.street.name}{grid.community.name} 网格{grid.code}"
+        case.address = f"{hit.street_name}{hit.community_name} 网格{hit.code}"
 
 
 def _grid_supervisor_check(actor, responsibility_grid_id: int | None) -> None:

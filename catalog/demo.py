@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from .cache import catalog_changed
 from .importing import default_catalogue_path, import_catalogue_file
 from .models import Category, Kind, LimitUnit, Step, TimeLimit, Urgency
 
@@ -176,6 +177,7 @@ def load_catalogue(stdout, options) -> None:
         )
         TimeLimit.objects.all().delete()
         TimeLimit.objects.bulk_create(limits, batch_size=1000)
+        catalog_changed()
     schemes = ", ".join(f"{scheme} {count}" for scheme, count in sorted(result.by_scheme.items()))
     urgent = sum(1 for c in categories if c.urgency == Urgency.URGENT)
     stdout.write(

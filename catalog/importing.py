@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from urbangrid.errors import DomainError
 
+from .cache import catalog_changed
 from .models import Category, Kind, Scheme
 from .pinyin import pinyin_initials
 
@@ -104,6 +105,7 @@ def import_catalogue(text: str) -> CatalogueResult:
         Category.objects.bulk_update(
             to_update, ["major_code", "major_name", "minor_name", "pinyin_initials"], batch_size=500
         )
+        catalog_changed()
     return CatalogueResult(created=len(to_create), updated=len(to_update), by_scheme=by_scheme)
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department
 from urbangrid.errors import DomainError
 
+from .cache import catalog_changed
 from .importing import MINOR_CODE_LENGTH
 from .models import Category, LimitUnit, Step, TimeLimit, Urgency
 
@@ -306,6 +307,7 @@ def apply_plan(plan: SettingsPlan) -> None:
                 setattr(category, name, value)
         if changed and names:
             Category.objects.bulk_update(changed, names, batch_size=500)
+        catalog_changed()
         if not plan.columns:
             return
         columns = Q()

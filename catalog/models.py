@@ -108,3 +108,14 @@ class TimeLimit(models.Model):  # 时限: one step's limit for a sub-type and an
             f"{self.category or _('默认')} {self.get_step_display()} {self.area_class or _('全部')}: "
             f"{amount} {self.get_unit_display()}"
         )
+
+
+class CatalogVersion(models.Model):
+    """A counter bumped whenever categories or time limits change, so every process knows to reload
+    its copy of them (catalog.cache)."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"catalogue v{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

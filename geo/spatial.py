@@ -54,16 +54,20 @@ class GridHit:
     street_id: int
     area_class: str
     responsibility_grid_id: int | None
+    # Names for a case's address, so a report needs no query for them: renaming a street or a
+    # community counts as a change of the grids (geo.apps connects it to grids_changed()).
+    community_name: str = ""
+    street_name: str = ""
 
 
 class GridIndex:
     """An immutable index of the unit grids of one GridVersion."""
 
     def __init__(self, version, rows):
-        """rows: (id, code, community_id, street_id, area_class, responsibility_grid_id, wkb)
-        sorted by code."""
+        """rows: (id, code, community_id, street_id, area_class, responsibility_grid_id, wkb,
+        community name, street name) sorted by code; the names may be left off."""
         self.version = version
-        self.hits = [GridHit(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        self.hits = [GridHit(*r[:6], *r[7:9]) for r in rows]
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         self.polygons = shapely.from_wkb([bytes(r[6]) for r in rows]) if rows else np.array([], dtype=object)
         self.tree = shapely.STRtree(self.polygons)
@@ -276,7 +280,15 @@ def _load_rows():
         UnitGrid.objects.filter(geometry_wkb__isnull=False)
         .order_by("code")
         .values_list(
-            "id", "code", "community_id", "street_id", "area_class", "responsibility_grid_id", "geometry_wkb"
+            "id",
+            "code",
+            "community_id",
+            "street_id",
+            "area_class",
+            "responsibility_grid_id",
+            "geometry_wkb",
+            "community__name",
+            "street__name",
         )
     )
 
@@ -303,7 +315,8 @@ def get_index() -> GridIndex:
 
 
 def grids_changed() -> None:
-    """Call after any change to unit grids (geometry, codes, area class, responsibility grid).
+    """Call after any change to unit grids (geometry, codes, area class, responsibility grid) or
+    to the names of streets and communities (done by signals for saves and deletes of single rows).
 
     Bumps the GridVersion row (inside the caller's transaction, so a rollback undoes it) and makes
     this process rebuild its index on the next lookup; other processes follow within

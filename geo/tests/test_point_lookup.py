@@ -19,6 +19,19 @@ def test_a_point_inside_a_grid_finds_that_grid_and_its_hierarchy(town):
     assert hit.street_id == town.street.id
     assert hit.area_class == "B"
     assert hit.responsibility_grid_id == town.rg_east.id
+    assert (hit.street_name, hit.community_name) == (town.street.name, town.east.name)
+
+
+def test_renaming_a_street_or_a_community_rebuilds_the_index(town):
+    assert locate(102.8535, 24.8805).street_name == town.street.name
+    town.street.name = "新街道"
+    town.street.save()
+    town.east.name = "新社区"
+    town.east.save()
+    spatial._force = False  # as if the signals had run in another process: the version row tells
+    spatial._next_check_at = time.monotonic()
+    hit = locate(102.8535, 24.8805)
+    assert (hit.street_name, hit.community_name) == ("新街道", "新社区")
 
 
 def test_a_point_on_an_edge_shared_by_two_grids_goes_to_the_smaller_code(town):
