@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+
+from urbangrid import versions
 
 from .models import CatalogVersion, Category, TimeLimit
 
@@ -38,8 +38,7 @@ _force = False
 
 
 def _current_version():
-    row = CatalogVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return tuple(row) if row else None
+    return versions.current(CatalogVersion)
 
 
 def _load(version) -> _Copy:
@@ -93,12 +92,7 @@ def catalog_changed() -> None:
     # to a savepoint drops the entries registered after it, together with the bump).
     if connection.in_atomic_block and any(entry[1] is _force_reload for entry in connection.run_on_commit):
         return
-    with transaction.atomic():
-        updated = CatalogVersion.objects.filter(pk=1).update(
-            version=F("version") + 1, changed_at=timezone.now()
-        )
-        if not updated:
-            CatalogVersion.objects.create(pk=1, version=1)
+    versions.bump(CatalogVersion)
     transaction.on_commit(_force_reload)  # and again once everyone can see it
 
 

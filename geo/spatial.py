@@ -30,10 +30,9 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from urbangrid import versions
 from urbangrid.errors import DomainError
 
 # Lattice cell states below zero (zero and above: the index of the one grid covering the cell).
@@ -269,8 +268,7 @@ _force = False
 def _current_version():
     from .models import GridVersion
 
-    row = GridVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return tuple(row) if row else None
+    return versions.current(GridVersion)
 
 
 def _load_rows():
@@ -325,10 +323,7 @@ def grids_changed() -> None:
     global _force
     from .models import GridVersion
 
-    with transaction.atomic():
-        updated = GridVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
-        if not updated:
-            GridVersion.objects.create(pk=1, version=1)
+    versions.bump(GridVersion)
     _force = True  # this connection already sees the change
     transaction.on_commit(_force_rebuild)  # and again once everyone can see it
 
